@@ -1,0 +1,85 @@
+"""python -m devcloud [--host H] [--port 5000] [--console-port 6080] [--state-dir DIR]
+                      [--clouds-yaml FILE] [--build-delay S] [--reset] [--qemu] [--guests tiny]
+"""
+
+import argparse
+import asyncio
+import logging
+import shutil
+import signal
+from pathlib import Path
+
+from aiohttp import web
+
+from .app import Cloud, Config, build_app
+from .clouds_yaml import write as write_clouds_yaml
+from .store import Store
+
+log = logging.getLogger("devcloud")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="devcloud", description=__doc__)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--console-port", type=int, default=6080)
+    p.add_argument("--state-dir", type=Path, default=Path(".devcloud"))
+    p.add_argument("--clouds-yaml", type=Path, default=Path("clouds.yaml"))
+    p.add_argument("--build-delay", type=float, default=2.0,
+                   help="seconds a server stays in BUILD (default 2)")
+    p.add_argument("--reset", action="store_true", help="start from a clean state")
+    p.add_argument("--qemu", action="store_true",
+                   help="back servers with a diskless qemu for real VNC and SPICE")
+    p.add_argument("--guests", choices=["none", "tiny"], default="none",
+                   help="back servers with a tiny real Linux guest under qemu")
+    return p.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    if args.reset and args.state_dir.exists():
+        shutil.rmtree(args.state_dir)
+    config = Config(host=args.host, port=args.port, console_port=args.console_port,
+                    state_dir=args.state_dir, build_delay=args.build_delay,
+                    qemu=args.qemu, guests=args.guests)
+    store = Store(args.state_dir)
+    loaded = store.load()
+    cloud = Cloud(config=config, store=store)
+    app = build_app(cloud)
+    if not loaded:
+        for name in ("identity", "image", "network", "compute"):
+            service = cloud.services.get(name)
+            if hasattr(service, "seed"):
+                service.seed()
+        store.save()
+    auth_url = f"http://{args.host}:{args.port}/v3"
+    write_clouds_yaml(args.clouds_yaml, auth_url)
+
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, args.host, args.port).start()
+    for service in cloud.services.values():
+        if hasattr(service, "start"):
+            await service.start()
+    saver = asyncio.create_task(store.saver())
+    print(f"devcloud: Keystone at {auth_url}, clouds.yaml at {args.clouds_yaml}", flush=True)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    saver.cancel()
+    for service in cloud.services.values():
+        if hasattr(service, "stop"):
+            await service.stop()
+    store.save()
+    await runner.cleanup()
+
+
+def main(argv=None) -> None:
+    logging.basicConfig(level=logging.INFO, format="devcloud %(levelname)s %(message)s")
+    asyncio.run(serve(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
