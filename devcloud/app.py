@@ -92,8 +92,8 @@ async def accounting(request: web.Request, handler):
     cloud = cloud_of(request)
     service = service_of(request.path)
     if service != "devcloud":
-        route = request.match_info.route
-        template = getattr(route.resource, "canonical", request.path) if route.resource else request.path
+        resource = request.match_info.route.resource
+        template = resource.canonical if resource else request.path
         cloud.counts[service] += 1
         cloud.counts[f"{request.method} {template}"] += 1
         cloud.calls.append({"t": time.time(), "service": service, "method": request.method,

@@ -6,7 +6,7 @@ Keystone deployment has them: admin implies member, member implies reader.
 
 import secrets
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -33,7 +33,7 @@ UNAUTHORIZED = "The request you have made requires authentication."
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def isotime(dt: datetime) -> str:
@@ -298,10 +298,10 @@ async def create_token(request):
     idn = _id(request)
     try:
         auth = (await request.json())["auth"]
-    except Exception:
+    except Exception as exc:
         raise CloudError(400, "Expecting to find auth in request body. The server could not "
                               "comply with the request since it is either malformed or "
-                              "otherwise incorrect. The client is assumed to be in error.")
+                              "otherwise incorrect. The client is assumed to be in error.") from exc
     user, methods, chain, expires = idn.authenticate(auth)
     scope = auth.get("scope")
     if scope is None and "password" in methods and user.get("default_project_id"):
