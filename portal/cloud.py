@@ -1,0 +1,66 @@
+"""The openstacksdk connection factory: the only way apps reach the cloud.
+
+user_connection(request): the person's own project-scoped token, reused from the session
+    with its catalog (no Keystone call per page).
+service_connection(): the portal's service account from clouds.yaml (OS_CLOUD), for the
+    Celery poller and helpdesk; one per process.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import openstack
+from django.conf import settings
+from keystoneauth1 import access
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity.access import AccessInfoPlugin
+from openstack.config import loader
+
+_service_lock = threading.Lock()
+_service_conn = None
+_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="cloud")
+
+
+def connection_for_token(token: str, token_body: dict) -> openstack.connection.Connection:
+    auth_ref = access.create(body=token_body, auth_token=token)
+    plugin = AccessInfoPlugin(auth_ref, auth_url=settings.KEYSTONE_URL)
+    sess = ks_session.Session(auth=plugin, timeout=settings.CLOUD_TIMEOUT,
+                              app_name="stackport")
+    return openstack.connection.Connection(
+        session=sess, region_name=settings.OS_REGION_NAME,
+        interface=settings.OS_INTERFACE, strict_proxies=False,
+    )
+
+
+def user_connection(request) -> openstack.connection.Connection:
+    """One connection per request, built from the session's scoped token."""
+    conn = getattr(request, "_cloud_conn", None)
+    if conn is None:
+        user = request.cloud_user
+        conn = connection_for_token(user.token, user.token_body)
+        request._cloud_conn = conn
+    return conn
+
+
+def service_connection() -> openstack.connection.Connection:
+    global _service_conn
+    with _service_lock:
+        if _service_conn is None:
+            config = loader.OpenStackConfig(config_files=[settings.OS_CLIENT_CONFIG_FILE])
+            region = config.get_one(cloud=settings.OS_CLOUD)
+            _service_conn = openstack.connection.Connection(config=region,
+                                                            strict_proxies=False)
+        return _service_conn
+
+
+def reset_service_connection() -> None:
+    global _service_conn
+    with _service_lock:
+        _service_conn = None
+
+
+def gather(**calls):
+    """Run independent cloud calls concurrently: gather(servers=fn, flavors=fn2) →
+    {"servers": ..., "flavors": ...}. The first exception is raised."""
+    futures = {name: _pool.submit(fn) for name, fn in calls.items()}
+    return {name: f.result() for name, f in futures.items()}

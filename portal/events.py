@@ -1,0 +1,28 @@
+"""The live channel: publish HTML fragments to every open page of a project.
+
+Pages connect to /ws/events/ (portal.consumers.EventsConsumer), which joins the group of
+the session's current project. Fragments are htmx out-of-band swaps: an element with an
+id and hx-swap-oob="true" replaces the element with that id on the page.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+
+def project_group(project_id: str) -> str:
+    return f"project.{project_id}"
+
+
+def _message(html: str, kind: str) -> dict:
+    return {"type": "portal.event", "html": html, "kind": kind}
+
+
+def publish(project_id: str, html: str, kind: str = "update") -> None:
+    """Send an HTML fragment to every open page of the project (from sync code: views,
+    Celery tasks)."""
+    async_to_sync(get_channel_layer().group_send)(project_group(project_id),
+                                                  _message(html, kind))
+
+
+async def apublish(project_id: str, html: str, kind: str = "update") -> None:
+    await get_channel_layer().group_send(project_group(project_id), _message(html, kind))

@@ -1,0 +1,72 @@
+"""Attach the Keystone session to each request and turn cloud auth failures into a login.
+
+- request.cloud_user / request.perms from the server-side session.
+- A token past its expiry, or one the cloud rejects (401: expired or revoked), sends the
+  person back to the login page with a message.
+- Changing requests from users who cannot change anything are refused (403) here, once
+  for every view (portal.access.enforce_read_only).
+- A cloud that does not answer gives a 503 page with a plain message, not a stack trace.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as os_exc
+
+from . import session
+from .access import enforce_read_only
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE = (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.RequestTimeout,
+               ks_exc.DiscoveryFailure, ks_exc.EndpointNotFound)
+
+
+def is_unauthorized(exc: Exception) -> bool:
+    if isinstance(exc, ks_exc.Unauthorized):
+        return True
+    return isinstance(exc, os_exc.HttpException) and exc.status_code == 401
+
+
+def is_unreachable(exc: Exception) -> bool:
+    if isinstance(exc, UNREACHABLE):
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(exc, os_exc.SDKException) and isinstance(cause, UNREACHABLE)
+
+
+def to_login(request, message: str):
+    request.session.flush()
+    messages.warning(request, message)
+    url = f"/login/?next={request.get_full_path()}"
+    if getattr(request, "htmx", False):
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+class CloudSessionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = session.load(request)
+        request.cloud_user = user
+        request.perms = user.perms if user else None
+        if user and user.expired:
+            return to_login(request, "Your session has expired. Please log in again.")
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        enforce_read_only(request, view_func)
+
+    def process_exception(self, request, exc):
+        if is_unauthorized(exc) and request.cloud_user:
+            return to_login(request, "Your login is no longer valid (it expired or was "
+                                     "revoked). Please log in again.")
+        if is_unreachable(exc):
+            log.warning("cloud unreachable on %s: %s", request.path, exc)
+            return render(request, "portal/cloud_unreachable.html", status=503)
+        return None

@@ -1,0 +1,33 @@
+"""What the portal itself stores: who used which project last, and the audit log."""
+
+from django.db import models
+
+
+class LastProject(models.Model):
+    """The project a Keystone user last worked in, to scope to it at the next login."""
+
+    keystone_user_id = models.CharField(max_length=64, unique=True)
+    project_id = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.keystone_user_id} → {self.project_id}"
+
+
+class AuditEvent(models.Model):
+    """Who did what, from where: logins, project switches, and any action an app records."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user_name = models.CharField(max_length=255)
+    user_id = models.CharField(max_length=64, blank=True)
+    project_id = models.CharField(max_length=64, blank=True, db_index=True)
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=255, blank=True)
+    detail = models.TextField(blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.user_name} {self.action} {self.target}"

@@ -1,0 +1,44 @@
+"""The left navigation. Each app owns the URL names listed here; an entry whose URL is
+not (yet) routed is left out, so the layout never breaks on a missing page."""
+
+from django.urls import NoReverseMatch, reverse
+
+# (section, [(label, url name, who sees it)]) — who: "all", "admin", "helpdesk"
+SECTIONS = [
+    ("Compute", [("Overview", "portal:home", "all"), ("Instances", "vms:list", "all"),
+                 ("Key pairs", "vms:keypairs", "all")]),
+    ("Network", [("Networks", "networks:list", "all"), ("Routers", "networks:routers", "all"),
+                 ("Floating IPs", "networks:floatingips", "all"),
+                 ("Security groups", "networks:security_groups", "all")]),
+    ("Consoles", [("Helpdesk search", "consoles:helpdesk", "helpdesk"),
+                  ("Console sessions", "consoles:audit", "all")]),
+    ("Admin", [("Floating IP pools", "networks:pools", "admin")]),
+]
+
+
+def _visible(who: str, perms) -> bool:
+    if who == "admin":
+        return perms.is_admin
+    if who == "helpdesk":
+        return perms.can_search_all_projects
+    return True
+
+
+def sections_for(request) -> list[dict]:
+    perms = request.perms
+    out = []
+    for title, entries in SECTIONS:
+        links = []
+        for label, name, who in entries:
+            if not _visible(who, perms):
+                continue
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            links.append({"label": label, "url": url,
+                          "active": request.path == url or (url != "/" and
+                                                            request.path.startswith(url))})
+        if links:
+            out.append({"title": title, "links": links})
+    return out

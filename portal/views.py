@@ -1,0 +1,126 @@
+"""Login, logout, project switching and the overview page."""
+
+import logging
+
+from django.contrib import messages
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from . import audit, keystone, ratelimit, session
+from .access import LoginRequiredMixin, readers_may_post
+from .forms import LoginForm, SwitchProjectForm
+from .models import LastProject
+from .selectors import overview
+
+log = logging.getLogger(__name__)
+
+
+def _safe_next(request, default="/") -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return default
+
+
+def _pick_project(user_id: str, projects: list[dict]) -> dict:
+    last = LastProject.objects.filter(keystone_user_id=user_id).first()
+    if last:
+        for p in projects:
+            if p["id"] == last.project_id:
+                return p
+    return projects[0]
+
+
+def _remember_project(user: session.CloudUser) -> None:
+    LastProject.objects.update_or_create(keystone_user_id=user.user_id,
+                                         defaults={"project_id": user.project_id})
+
+
+@readers_may_post
+class LoginView(View):
+    template_name = "portal/login.html"
+
+    def get(self, request):
+        if request.cloud_user:
+            return redirect(_safe_next(request))
+        return render(request, self.template_name, {"form": LoginForm(), "next":
+                                                    _safe_next(request)})
+
+    def post(self, request):
+        form = LoginForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        domain, username, password = (form.cleaned_data[k] for k in
+                                      ("domain", "username", "password"))
+        address = audit.client_address(request)
+        wait = ratelimit.wait_seconds(username, address)
+        if wait:
+            form.add_error(None, f"Too many failed attempts. Try again in {wait} seconds.")
+            return render(request, self.template_name, {"form": form}, status=429)
+        try:
+            unscoped, user_id, projects = keystone.authenticate(domain, username, password)
+            project = _pick_project(user_id, projects)
+            scoped = keystone.scope(unscoped, project["id"])
+        except keystone.LoginError as exc:
+            if "password" in str(exc) or "domain" in str(exc):
+                ratelimit.failed(username, address)
+            form.add_error(None, str(exc))
+            return render(request, self.template_name, {"form": form}, status=400)
+        ratelimit.succeeded(username, address)
+        request.session.cycle_key()
+        user = session.from_scoped(scoped, domain, projects, unscoped)
+        session.store(request, user)
+        _remember_project(user)
+        request.cloud_user = user
+        audit.record(request, "login", user.project_name)
+        return redirect(_safe_next(request))
+
+
+@readers_may_post
+class LogoutView(View):
+    def post(self, request):
+        user = request.cloud_user
+        if user:
+            audit.record(request, "logout")
+            keystone.revoke(user.token)
+            keystone.revoke(user.unscoped_token)
+        request.session.flush()
+        messages.info(request, "You have logged out.")
+        return redirect("portal:login")
+
+
+@readers_may_post
+class SwitchProjectView(LoginRequiredMixin, View):
+    def post(self, request):
+        form = SwitchProjectForm(request.POST)
+        user = request.cloud_user
+        if not form.is_valid():
+            return HttpResponseBadRequest("project_id is required")
+        project_id = form.cleaned_data["project_id"]
+        if project_id not in {p["id"] for p in user.projects}:
+            messages.error(request, "You have no role in that project.")
+            return redirect("portal:home")
+        try:
+            scoped = keystone.scope(user.unscoped_token, project_id)
+        except keystone.LoginError as exc:
+            request.session.flush()
+            messages.warning(request, str(exc))
+            return redirect("portal:login")
+        keystone.revoke(user.token)
+        new_user = session.from_scoped(scoped, user.domain, user.projects, user.unscoped_token)
+        session.store(request, new_user)
+        _remember_project(new_user)
+        request.cloud_user = new_user
+        audit.record(request, "switch_project", new_user.project_name)
+        messages.success(request, f"Now working in project {new_user.project_name}.")
+        return redirect(_safe_next(request, default="/"))
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "overview": overview(self.request)}
