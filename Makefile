@@ -37,3 +37,15 @@ lint: install
 
 clean:
 	rm -rf var .devcloud staticfiles
+
+# The integration and browser suites against the real OpenStack control plane in
+# ../shared/realcloud (installed and started when it is not running); afterwards the
+# cloud must hold exactly what it held before.
+REALCLOUD ?= ../shared/realcloud
+REALCLOUD_TESTS ?= tests/portal tests/vms tests/networks tests/consoles tests/browser
+.PHONY: test-realcloud
+test-realcloud: install
+	$(PY) -m tests.realcloud ensure $(REALCLOUD)
+	$(PY) -m tests.realcloud snapshot var/realcloud-before.json
+	STACKPORT_CLOUD=realcloud $(PY) -m pytest -p no:cacheprovider $(wildcard $(REALCLOUD_TESTS)); \
+		rc=$$?; $(PY) -m tests.realcloud check var/realcloud-before.json || rc=1; exit $$rc

@@ -71,11 +71,33 @@ def devcloud(tmp_path_factory):
         yield running
 
 
+def on_realcloud() -> bool:
+    return os.environ.get("STACKPORT_CLOUD", "devcloud") == "realcloud"
+
+
 @pytest.fixture(scope="session")
-def cloud(devcloud) -> CloudTarget:
-    return CloudTarget(name="devcloud", auth_url=devcloud.auth_url,
-                       clouds_yaml=devcloud.clouds_yaml, service_cloud="devcloud-portal",
-                       accounts=DEVCLOUD_ACCOUNTS, devcloud=devcloud)
+def cloud(request) -> CloudTarget:
+    """devcloud by default; the real control plane with STACKPORT_CLOUD=realcloud
+    (`make test-realcloud`), whose missing accounts are created for the session."""
+    if not on_realcloud():
+        devcloud = request.getfixturevalue("devcloud")
+        yield CloudTarget(name="devcloud", auth_url=devcloud.auth_url,
+                          clouds_yaml=devcloud.clouds_yaml, service_cloud="devcloud-portal",
+                          accounts=DEVCLOUD_ACCOUNTS, devcloud=devcloud)
+        return
+    from tests import realcloud
+
+    admin = realcloud.admin(realcloud.REALCLOUD_DIR)
+    extra = realcloud.create_accounts(admin)
+    accounts = {"admin": Account("admin", "admin", "admin"),
+                "demo": Account("demo", "demo", "demo"),
+                **{who: Account(*creds) for who, creds in extra.items()}}
+    try:
+        yield CloudTarget(name="realcloud", auth_url=realcloud.KEYSTONE,
+                          clouds_yaml=realcloud.clouds_yaml(realcloud.REALCLOUD_DIR),
+                          service_cloud="os-admin", accounts=accounts)
+    finally:
+        realcloud.remove_accounts(admin)
 
 
 @pytest.fixture(autouse=True)

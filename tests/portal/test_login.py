@@ -53,7 +53,6 @@ def test_unknown_domain(portal_settings, cloud):
     assert error_of(resp) == "There is no domain called “NoSuchDomain”."
 
 
-@pytest.mark.devcloud_only(reason="creates a user without projects through devcloud's admin")
 def test_user_with_no_projects(portal_settings, cloud):
     admin = cloud.connect("admin")
     user = admin.identity.create_user(name=f"lonely{time.time_ns()}", password="lonely",

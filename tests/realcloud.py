@@ -1,0 +1,132 @@
+"""The suite on a real OpenStack (`make test-realcloud`): bring the control plane in
+../shared/realcloud up when it is not, create the accounts the suite needs, and check
+that the suite left the cloud as it found it.
+
+    python -m tests.realcloud ensure DIR      install + start the control plane if down
+    python -m tests.realcloud snapshot FILE   record every object's ID
+    python -m tests.realcloud check FILE      fail if anything is left over since snapshot
+"""
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import openstack
+
+KEYSTONE = "http://127.0.0.1:5000/v3"
+# Accounts the devcloud seed has and the real cloud lacks: created for the session (as
+# admin) and removed after. Name → (project, role).
+EXTRA_ACCOUNTS = {"alice": ("sp-alpha", "member"), "bob": ("sp-beta", "member"),
+                  "reader": ("demo", "reader"), "helpdesk": ("admin", "helpdesk")}
+PREFIX = "sp-"
+REALCLOUD_DIR = Path(__file__).resolve().parents[2] / "shared" / "realcloud"
+
+
+def clouds_yaml(realcloud_dir: Path) -> Path:
+    return Path(realcloud_dir) / "clouds.yaml"
+
+
+def admin(realcloud_dir: Path):
+    config = openstack.config.OpenStackConfig(config_files=[str(clouds_yaml(realcloud_dir))])
+    return openstack.connection.Connection(config=config.get_one(cloud="os-admin"))
+
+
+def is_up() -> bool:
+    try:
+        urllib.request.urlopen(KEYSTONE, timeout=3)
+        return True
+    except OSError:
+        return False
+
+
+def ensure(realcloud_dir: Path) -> None:
+    if is_up():
+        print("realcloud: Keystone answers on", KEYSTONE)
+        return
+    for script in ("install.sh", "start.sh"):
+        print(f"realcloud: running {script}", flush=True)
+        subprocess.run(["bash", str(Path(realcloud_dir) / script)], check=True)
+    deadline = time.monotonic() + 120
+    while not is_up():
+        if time.monotonic() > deadline:
+            sys.exit("realcloud: Keystone did not come up")
+        time.sleep(2)
+
+
+def create_accounts(conn) -> dict:
+    """Create the extra projects, users and role assignments; return name → password."""
+    created = {}
+    for user, (project_name, role_name) in EXTRA_ACCOUNTS.items():
+        project = conn.identity.find_project(project_name, ignore_missing=True) or \
+            conn.identity.create_project(name=project_name, domain_id="default")
+        role = conn.identity.find_role(role_name, ignore_missing=True) or \
+            conn.identity.create_role(name=role_name)
+        name = f"{PREFIX}{user}"
+        existing = conn.identity.find_user(name, ignore_missing=True)
+        if existing:
+            conn.identity.delete_user(existing)
+        u = conn.identity.create_user(name=name, password=name, domain_id="default",
+                                      default_project_id=project.id)
+        conn.identity.assign_project_role_to_user(project, u, role)
+        created[user] = (name, name, project_name)
+    return created
+
+
+def remove_accounts(conn) -> None:
+    for user, (project_name, role_name) in EXTRA_ACCOUNTS.items():
+        u = conn.identity.find_user(f"{PREFIX}{user}", ignore_missing=True)
+        if u:
+            conn.identity.delete_user(u)
+        if project_name.startswith(PREFIX):
+            p = conn.identity.find_project(project_name, ignore_missing=True)
+            if p:
+                conn.identity.delete_project(p)
+        if role_name == "helpdesk":
+            r = conn.identity.find_role(role_name, ignore_missing=True)
+            if r:
+                conn.identity.delete_role(r)
+
+
+def snapshot(conn) -> dict:
+    """Every object's ID, per kind, across all projects."""
+    return {
+        "servers": sorted(s.id for s in conn.compute.servers(all_projects=True)),
+        "networks": sorted(n.id for n in conn.network.networks()),
+        "subnets": sorted(s.id for s in conn.network.subnets()),
+        "ports": sorted(p.id for p in conn.network.ports()),
+        "routers": sorted(r.id for r in conn.network.routers()),
+        "floating_ips": sorted(f.id for f in conn.network.ips()),
+        "security_groups": sorted(g.id for g in conn.network.security_groups()),
+        "projects": sorted(p.id for p in conn.identity.projects()),
+        "users": sorted(u.id for u in conn.identity.users()),
+        "roles": sorted(r.id for r in conn.identity.roles()),
+    }
+
+
+def leftovers(before: dict, after: dict) -> dict:
+    return {kind: sorted(set(after[kind]) - set(before.get(kind, [])))
+            for kind in after if set(after[kind]) - set(before.get(kind, []))}
+
+
+def main(argv: list[str]) -> None:
+    cmd, arg = argv[0], Path(argv[1])
+    realcloud_dir = REALCLOUD_DIR
+    if cmd == "ensure":
+        ensure(arg)
+    elif cmd == "snapshot":
+        arg.parent.mkdir(parents=True, exist_ok=True)
+        arg.write_text(json.dumps(snapshot(admin(realcloud_dir))))
+    elif cmd == "check":
+        extra = leftovers(json.loads(arg.read_text()), snapshot(admin(realcloud_dir)))
+        if extra:
+            sys.exit(f"realcloud: the suite left objects behind: {json.dumps(extra)}")
+        print("realcloud: nothing left behind")
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
