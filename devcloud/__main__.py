@@ -21,6 +21,8 @@ log = logging.getLogger("devcloud")
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="devcloud", description=__doc__)
     p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--public-host", default=None,
+                   help="host name in the catalog and console URLs (default: --host)")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--console-port", type=int, default=6080)
     p.add_argument("--state-dir", type=Path, default=Path(".devcloud"))
@@ -38,7 +40,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 async def serve(args: argparse.Namespace) -> None:
     if args.reset and args.state_dir.exists():
         shutil.rmtree(args.state_dir)
-    config = Config(host=args.host, port=args.port, console_port=args.console_port,
+    config = Config(host=args.host, public_host=args.public_host, port=args.port,
+                    console_port=args.console_port,
                     state_dir=args.state_dir, build_delay=args.build_delay,
                     qemu=args.qemu, guests=args.guests)
     store = Store(args.state_dir)
@@ -51,7 +54,7 @@ async def serve(args: argparse.Namespace) -> None:
             if hasattr(service, "seed"):
                 service.seed()
         store.save()
-    auth_url = f"http://{args.host}:{args.port}/v3"
+    auth_url = f"{cloud.base_url}/v3"
     write_clouds_yaml(args.clouds_yaml, auth_url)
 
     runner = web.AppRunner(app, access_log=None)

@@ -45,6 +45,7 @@ def service_of(path: str) -> str:
 @dataclass
 class Config:
     host: str = "127.0.0.1"
+    public_host: str | None = None  # the host name clients reach us by (catalog, console URLs)
     port: int = 5000
     console_port: int = 6080
     state_dir: Path | None = None
@@ -66,7 +67,7 @@ class Cloud:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.config.host}:{self.config.port}"
+        return f"http://{self.config.public_host or self.config.host}:{self.config.port}"
 
     def endpoint(self, service: str) -> str:
         return {
