@@ -19,13 +19,16 @@ from openstack.config import loader
 _service_lock = threading.Lock()
 _service_conn = None
 _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="cloud")
+# Version discovery documents, shared by every request's session: without this each page
+# would cost one extra GET per service to rediscover what the endpoint supports.
+_discovery_cache: dict = {}
 
 
 def connection_for_token(token: str, token_body: dict) -> openstack.connection.Connection:
     auth_ref = access.create(body=token_body, auth_token=token)
     plugin = AccessInfoPlugin(auth_ref, auth_url=settings.KEYSTONE_URL)
     sess = ks_session.Session(auth=plugin, timeout=settings.CLOUD_TIMEOUT,
-                              app_name="stackport")
+                              app_name="stackport", discovery_cache=_discovery_cache)
     return openstack.connection.Connection(
         session=sess, region_name=settings.OS_REGION_NAME,
         interface=settings.OS_INTERFACE, strict_proxies=False,
