@@ -36,11 +36,15 @@ def connection_for_token(token: str, token_body: dict) -> openstack.connection.C
 
 
 def user_connection(request) -> openstack.connection.Connection:
-    """One connection per request, built from the session's scoped token."""
+    """One connection per request, built from the session's scoped token. Every HTTP call
+    it makes is counted on the request (X-Cloud-Calls header, benchmarks)."""
     conn = getattr(request, "_cloud_conn", None)
     if conn is None:
         user = request.cloud_user
         conn = connection_for_token(user.token, user.token_body)
+        counter = getattr(request, "cloud_calls", None)
+        if counter is not None:
+            conn.session.session.hooks["response"].append(counter.hook)
         request._cloud_conn = conn
     return conn
 

@@ -8,7 +8,9 @@
 - A cloud that does not answer gives a 503 page with a plain message, not a stack trace.
 """
 
+import itertools
 import logging
+import time
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -47,17 +49,36 @@ def to_login(request, message: str):
     return redirect(url)
 
 
+class CallCounter:
+    """Counts the cloud API calls one request makes (thread-safe: calls run in a pool)."""
+
+    def __init__(self):
+        self._counter = itertools.count()
+        self.value = 0
+
+    def hook(self, response, *args, **kwargs):
+        self.value = next(self._counter) + 1
+        return response
+
+
 class CloudSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        started = time.perf_counter()
         user = session.load(request)
         request.cloud_user = user
         request.perms = user.perms if user else None
+        request.cloud_calls = CallCounter()
         if user and user.expired:
             return to_login(request, "Your session has expired. Please log in again.")
-        return self.get_response(request)
+        response = self.get_response(request)
+        # What a page cost: server time and cloud API calls (read by bench/ scripts).
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        response["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
+        response["X-Cloud-Calls"] = str(request.cloud_calls.value)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         enforce_read_only(request, view_func)

@@ -30,6 +30,8 @@ def test_login_scopes_to_project_and_keeps_token_server_side(portal_settings, cl
     page = client.get("/")
     assert page.status_code == 200
     assert 'data-testid="current-project">demo<' in page.content.decode()
+    # The overview reuses the session's token and catalog: its two quota calls, no Keystone.
+    assert page["X-Cloud-Calls"] == "2"
     stored = client.session["cloud"]
     assert stored["project_name"] == "demo" and "member" in stored["roles"]
     # The token lives in the session store, not in any cookie.
