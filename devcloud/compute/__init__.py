@@ -1,0 +1,23 @@
+"""Nova v2.1 for devcloud, served under /compute (catalog: http://HOST:PORT/compute/v2.1).
+
+Modules: api (microversions, links, policy), service (state and server lifecycle), views
+(server fields per microversion), listing (filters, paging), create (POST /servers),
+servers, actions (power, console output, remote consoles), flavors, keypairs, quotas,
+infra (versions, limits, quota sets, services, hypervisors, zones), bootlog, netlink.
+"""
+
+from aiohttp import web
+
+from ..app import Cloud
+from . import actions, flavors, infra, keypairs, servers
+from .service import Compute
+
+PREFIX = "/compute/v2.1"
+
+
+def setup(app: web.Application, cloud: Cloud) -> None:
+    compute = Compute(cloud)
+    cloud.services["compute"] = compute
+    r = app.router
+    for module in (infra, servers, actions, flavors, keypairs):
+        module.routes(r, PREFIX)

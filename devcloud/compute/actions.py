@@ -1,0 +1,162 @@
+"""POST /servers/{id}/action (start, stop, reboot, console output, legacy console URLs),
+remote-consoles and the admin os-console-auth-tokens, delegated to the consoles service."""
+
+from aiohttp import web
+
+from ..errors import CloudError
+from .api import body_of, compute_of, invalid_input, json_response, mv, nova, policy_error
+
+REBOOT_TYPES = ["HARD", "Hard", "hard", "SOFT", "Soft", "soft"]
+PROTOCOL_TYPES = {"vnc": ["novnc", "xvpvnc"], "spice": ["spice-html5", "spice-direct"],
+                  "serial": ["serial"], "rdp": ["rdp-html5"], "mks": ["webmks"]}
+
+
+def _conflict(server: dict, action: str, attr: str) -> CloudError:
+    return CloudError(409, f"Cannot '{action}' instance {server['id']} while it is in "
+                           f"{attr} {server[attr]}")
+
+
+def _check_state(server: dict, action: str, vm_states: set, task_states=(None,)) -> None:
+    """Nova's check_instance_state: vm_state first, then task_state."""
+    if server["vm_state"] not in vm_states:
+        raise _conflict(server, action, "vm_state")
+    if server["task_state"] not in task_states:
+        raise _conflict(server, action, "task_state")
+
+
+def _member(request, server: dict, rule: str) -> None:
+    if not request["ctx"].can_write:
+        raise policy_error(rule)
+
+
+def _start(request, compute, server, _):
+    _member(request, server, "os_compute_api:servers:start")
+    _check_state(server, "start", {"stopped"})
+    compute.record_action(server, "start", request["ctx"], request["request_id"])
+    compute.begin_action(server, "powering-on")
+
+
+def _stop(request, compute, server, _):
+    _member(request, server, "os_compute_api:servers:stop")
+    _check_state(server, "stop", {"active", "error", "rescued"})
+    compute.record_action(server, "stop", request["ctx"], request["request_id"])
+    compute.begin_action(server, "powering-off")
+
+
+def _reboot(request, compute, server, args):
+    _member(request, server, "os_compute_api:servers:reboot")
+    kind = (args or {}).get("type")
+    if kind is None:
+        raise invalid_input("reboot", args, "'type' is a required property")
+    if kind not in REBOOT_TYPES:
+        raise invalid_input("type", kind, f"'{kind}' is not one of {REBOOT_TYPES}")
+    if kind.upper() == "SOFT":
+        _check_state(server, "reboot", {"active"})
+        task = "rebooting"
+    else:
+        _check_state(server, "reboot", {"active", "stopped", "error", "paused", "suspended"},
+                     (None, "rebooting", "reboot_pending", "reboot_started"))
+        task = "rebooting_hard"
+    compute.record_action(server, "reboot", request["ctx"], request["request_id"])
+    compute.begin_action(server, task)
+
+
+def _console_output(request, compute, server, args):
+    _member(request, server, "os_compute_api:os-console-output")
+    length = (args or {}).get("length")
+    if length is not None:
+        try:
+            length = int(length)
+        except (TypeError, ValueError):
+            raise invalid_input("length", length, "is not a valid integer") from None
+        if length < -1:
+            raise invalid_input("length", length, f"{length} is less than the minimum of -1")
+    if not server.get("host"):
+        raise CloudError(409, f"Instance {server['id']} is not ready")
+    text = compute.console_text(server)
+    if length is not None and length >= 0:
+        lines = text.splitlines()
+        text = "\n".join(lines[-length:]) if length else ""
+    return json_response({"output": text})
+
+
+def _legacy_console(protocol: str):
+    def handler(request, compute, server, args):
+        kind = (args or {}).get("type")
+        console = _create_console(request, compute, server, protocol, kind)
+        return json_response({"console": {"type": console["type"], "url": console["url"]}})
+    return handler
+
+
+ACTIONS = {"os-start": _start, "os-stop": _stop, "reboot": _reboot,
+           "os-getConsoleOutput": _console_output,
+           "os-getVNCConsole": _legacy_console("vnc"),
+           "os-getSPICEConsole": _legacy_console("spice")}
+
+
+@nova
+async def server_action(request):
+    compute = compute_of(request)
+    server = compute.get(request.match_info["server_id"], request["ctx"])
+    body = await body_of(request)
+    for name, handler in ACTIONS.items():
+        if name in body:
+            response = handler(request, compute, server, body[name])
+            return response if response is not None else web.Response(status=202)
+    raise CloudError(400, "There is no such action: " + ", ".join(body) if body
+                     else "Malformed request body")
+
+
+def _create_console(request, compute, server, protocol, kind) -> dict:
+    _member(request, server, "os_compute_api:os-remote-consoles")
+    if kind not in PROTOCOL_TYPES.get(protocol, []):
+        raise CloudError(400, f"Invalid console type {kind}")
+    if server["vm_state"] != "active" and server["task_state"] is None:
+        raise CloudError(409, f"Instance {server['id']} is not ready")
+    if not server.get("host"):
+        raise CloudError(409, f"Instance {server['id']} is not ready")
+    consoles = compute.consoles
+    if consoles is None or not hasattr(consoles, "create_console"):
+        raise CloudError(400, f"Unavailable console type {kind}.")
+    return consoles.create_console(server, protocol, kind)
+
+
+@nova
+async def remote_console(request):
+    if not mv(request, "2.6"):
+        raise CloudError(404, "The resource could not be found.")
+    compute = compute_of(request)
+    server = compute.get(request.match_info["server_id"], request["ctx"])
+    body = (await body_of(request, "remote_console"))["remote_console"]
+    for field in ("protocol", "type"):
+        if field not in body:
+            raise invalid_input("remote_console", body, f"'{field}' is a required property")
+    if body["protocol"] not in PROTOCOL_TYPES:
+        raise invalid_input("protocol", body["protocol"],
+                            f"'{body['protocol']}' is not one of {list(PROTOCOL_TYPES)}")
+    console = _create_console(request, compute, server, body["protocol"], body["type"])
+    return json_response({"remote_console": {"protocol": console["protocol"],
+                                             "type": console["type"], "url": console["url"]}})
+
+
+@nova
+async def console_auth_token(request):
+    if not request["ctx"].is_admin:
+        raise policy_error("os_compute_api:os-console-auth-tokens")
+    consoles = compute_of(request).consoles
+    info = None
+    if consoles is not None and hasattr(consoles, "auth_token"):
+        info = consoles.auth_token(request.match_info["token"])
+    if not info:
+        raise CloudError(404, "Token not found")
+    keys = ("instance_uuid", "host", "port", "internal_access_path")
+    console = {k: info.get(k) for k in keys}
+    if mv(request, "2.99") and "tls_port" in info:
+        console["tls_port"] = info["tls_port"]
+    return json_response({"console": console})
+
+
+def routes(r, prefix: str) -> None:
+    r.add_post(f"{prefix}/servers/{{server_id}}/action", server_action)
+    r.add_post(f"{prefix}/servers/{{server_id}}/remote-consoles", remote_console)
+    r.add_get(f"{prefix}/os-console-auth-tokens/{{token}}", console_auth_token)

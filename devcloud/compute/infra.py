@@ -1,0 +1,303 @@
+"""Nova's version documents, limits, quota sets, services, hypervisors, availability zones."""
+
+import uuid
+
+from aiohttp import web
+
+from ..app import public
+from ..errors import CloudError
+from . import quotas
+from .api import (
+    MAX_VERSION,
+    MIN_VERSION,
+    base,
+    body_of,
+    cloud_of,
+    compute_of,
+    fmt,
+    iso_micro,
+    json_response,
+    mv,
+    nova,
+    now,
+    policy_error,
+    require_admin,
+)
+
+HOST = "devcloud"
+# Stable ids: a service or hypervisor keeps its id across restarts, as in Nova's database.
+SERVICE_IDS = {name: str(uuid.uuid5(uuid.NAMESPACE_URL, f"devcloud/{name}"))
+               for name in ("nova-conductor", "nova-scheduler", "nova-compute")}
+HYPERVISOR_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "devcloud/hypervisor"))
+CAPACITY = {"vcpus": 1000, "memory_mb": 800000, "local_gb": 600000}
+
+
+# --- versions ----------------------------------------------------------------
+
+def _v21(request) -> dict:
+    return {"id": "v2.1", "status": "CURRENT", "version": fmt(MAX_VERSION),
+            "min_version": fmt(MIN_VERSION), "updated": "2013-07-23T11:33:21Z",
+            "links": [{"rel": "self", "href": f"{base(request)}/v2.1/"}]}
+
+
+@public
+async def versions(request):
+    v20 = {"id": "v2.0", "status": "DEPRECATED", "version": "", "min_version": "",
+           "updated": "2025-07-04T12:00:00Z",
+           "links": [{"rel": "self", "href": f"{base(request)}/v2/"}]}
+    return web.json_response({"versions": [v20, _v21(request)]})
+
+
+@public
+@nova
+async def version_v21(request):
+    doc = _v21(request)
+    doc["links"].append({"rel": "describedby", "type": "text/html",
+                         "href": "http://docs.openstack.org/"})
+    doc["media-types"] = [{"base": "application/json",
+                           "type": "application/vnd.openstack.compute+json;version=2.1"}]
+    return json_response({"version": doc})
+
+
+# --- limits and quotas --------------------------------------------------------
+
+@nova
+async def limits(request):
+    compute = compute_of(request)
+    ctx = request["ctx"]
+    project = request.query.get("tenant_id") if ctx.is_admin else None
+    project = project or ctx.project_id
+    q = quotas.limits(compute.store, project)
+    used = compute.usage(project)
+    absolute = {"maxTotalCores": q["cores"]}
+    if not mv(request, "2.57"):
+        absolute.update(maxPersonality=q["injected_files"],
+                        maxPersonalitySize=q["injected_file_content_bytes"])
+    absolute.update(maxTotalInstances=q["instances"], maxTotalKeypairs=q["key_pairs"],
+                    maxServerMeta=q["metadata_items"])
+    if not mv(request, "2.57"):
+        absolute["maxImageMeta"] = q["metadata_items"]
+    absolute.update(maxTotalRAMSize=q["ram"], maxServerGroups=q["server_groups"],
+                    maxServerGroupMembers=q["server_group_members"])
+    if not mv(request, "2.36"):
+        absolute.update(maxTotalFloatingIps=-1, maxSecurityGroups=-1, maxSecurityGroupRules=-1)
+    absolute.update(totalRAMUsed=used["ram"], totalCoresUsed=used["cores"],
+                    totalInstancesUsed=used["instances"])
+    if not mv(request, "2.36"):
+        absolute.update(totalFloatingIpsUsed=0, totalSecurityGroupsUsed=0)
+    absolute["totalServerGroupsUsed"] = 0
+    return json_response({"limits": {"rate": [], "absolute": absolute}})
+
+
+def _quota_project(request, rule: str) -> str:
+    ctx = request["ctx"]
+    project_id = request.match_info["project_id"]
+    if not ctx.is_admin and project_id != ctx.project_id:
+        raise policy_error(rule)
+    return project_id
+
+
+def _quota_set(request, values: dict, project_id: str | None, detail_usage=None) -> dict:
+    body = {"id": project_id} if project_id else {}
+    for name in quotas.visible_fields(request["mv"]):
+        value = quotas.quota_value(values, name)
+        if detail_usage is None:
+            body[name] = value
+        else:
+            body[name] = {"limit": value, "in_use": detail_usage.get(name, 0), "reserved": 0}
+    return body
+
+
+@nova
+async def show_quota(request):
+    project_id = _quota_project(request, "os_compute_api:os-quota-sets:show")
+    values = quotas.limits(compute_of(request).store, project_id)
+    return json_response({"quota_set": _quota_set(request, values, project_id)})
+
+
+@nova
+async def show_quota_detail(request):
+    project_id = _quota_project(request, "os_compute_api:os-quota-sets:detail")
+    compute = compute_of(request)
+    values = quotas.limits(compute.store, project_id)
+    usage = compute.usage(project_id)
+    usage["key_pairs"] = sum(1 for k in compute.store["keypairs"].values()
+                             if k.get("project_id") == project_id)
+    return json_response({"quota_set": _quota_set(request, values, project_id, usage)})
+
+
+@nova
+async def show_quota_defaults(request):
+    project_id = request.match_info["project_id"]
+    return json_response({"quota_set": _quota_set(request, dict(quotas.DEFAULTS), project_id)})
+
+
+@nova
+async def update_quota(request):
+    require_admin(request, "os_compute_api:os-quota-sets:update")
+    project_id = request.match_info["project_id"]
+    if project_id not in cloud_of(request).store["projects"]:
+        raise CloudError(400, f"Project ID {project_id} is not a valid project.")
+    body = (await body_of(request, "quota_set"))["quota_set"]
+    allowed = set(quotas.visible_fields(request["mv"])) | {"force"}
+    unknown = [k for k in body if k not in allowed]
+    if unknown:
+        raise CloudError(400, f"Invalid input for field/attribute quota_set. Value: {body}. "
+                              "Additional properties are not allowed ({} {} unexpected)".format(
+                                  ", ".join(repr(k) for k in unknown),
+                                  "was" if len(unknown) == 1 else "were"))
+    store = compute_of(request).store
+    overrides = store["quotas"].setdefault(quotas.key(project_id), {})
+    for name, value in body.items():
+        if name == "force":
+            continue
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise CloudError(400, f"Invalid input for field/attribute {name}. Value: {value}. "
+                                  f"'{value}' is not of type 'integer'") from None
+        if value < -1:
+            raise CloudError(400, f"Invalid input for field/attribute {name}. Value: {value}. "
+                                  f"{value} is less than the minimum of -1")
+        overrides[name] = value
+    store.touch()
+    return json_response({"quota_set": _quota_set(request, quotas.limits(store, project_id),
+                                                  None)})
+
+
+@nova
+async def delete_quota(request):
+    require_admin(request, "os_compute_api:os-quota-sets:delete")
+    store = compute_of(request).store
+    store["quotas"].pop(quotas.key(request.match_info["project_id"]), None)
+    store.touch()
+    return web.Response(status=202)
+
+
+# --- services, hypervisors, availability zones ----------------------------------------
+
+def _service_rows():
+    return [("nova-conductor", "internal", 1), ("nova-scheduler", "internal", 2),
+            ("nova-compute", "nova", 3)]
+
+
+@nova
+async def list_services(request):
+    require_admin(request, "os_compute_api:os-services:list")
+    stamp = iso_micro(now().replace(microsecond=0))
+    out = []
+    for binary, zone, number in _service_rows():
+        row = {"binary": binary, "host": HOST,
+               "id": SERVICE_IDS[binary] if mv(request, "2.53") else number,
+               "zone": zone, "status": "enabled", "state": "up", "updated_at": stamp,
+               "disabled_reason": None}
+        if mv(request, "2.11"):
+            row["forced_down"] = False
+        out.append(row)
+    q = request.query
+    out = [s for s in out if s["binary"] == q.get("binary", s["binary"])
+           and s["host"] == q.get("host", s["host"])]
+    return json_response({"services": out})
+
+
+def _hypervisor_usage(compute) -> dict:
+    used = {"vcpus": 0, "memory_mb": 0, "local_gb": 0, "running_vms": 0}
+    for s in compute.store["servers"].values():
+        if s.get("host") and not s.get("deleted") and s["vm_state"] != "error":
+            used["vcpus"] += s["flavor"]["vcpus"]
+            used["memory_mb"] += s["flavor"]["ram"]
+            used["local_gb"] += s["flavor"]["disk"]
+            used["running_vms"] += 1
+    return used
+
+
+def _hypervisor(request, compute, detail: bool) -> dict:
+    new_ids = mv(request, "2.53")
+    view = {"id": HYPERVISOR_ID if new_ids else 1, "hypervisor_hostname": HOST,
+            "state": "up", "status": "enabled"}
+    if not detail:
+        return view
+    view.update({"hypervisor_type": "QEMU", "hypervisor_version": 8002000,
+                 "host_ip": "127.0.0.1",
+                 "service": {"id": SERVICE_IDS["nova-compute"] if new_ids else 3, "host": HOST,
+                             "disabled_reason": None}})
+    if mv(request, "2.88"):
+        view["uptime"] = None
+        return view
+    used = _hypervisor_usage(compute)
+    cpu_info = {"arch": "x86_64", "model": "Haswell-noTSX", "vendor": "Intel",
+                "features": ["pge", "clflush"],
+                "topology": {"cores": 1, "threads": 1, "sockets": 4}}
+    view.update({
+        "vcpus": CAPACITY["vcpus"], "memory_mb": CAPACITY["memory_mb"],
+        "local_gb": CAPACITY["local_gb"], "vcpus_used": used["vcpus"],
+        "memory_mb_used": used["memory_mb"], "local_gb_used": used["local_gb"],
+        "free_ram_mb": CAPACITY["memory_mb"] - used["memory_mb"],
+        "free_disk_gb": CAPACITY["local_gb"] - used["local_gb"],
+        "current_workload": 0, "running_vms": used["running_vms"],
+        "disk_available_least": CAPACITY["local_gb"] - used["local_gb"],
+        "cpu_info": cpu_info if mv(request, "2.28") else __import__("json").dumps(cpu_info),
+    })
+    return view
+
+
+@nova
+async def list_hypervisors(request):
+    require_admin(request, "os_compute_api:os-hypervisors:list")
+    return json_response({"hypervisors": [_hypervisor(request, compute_of(request), False)]})
+
+
+@nova
+async def list_hypervisors_detail(request):
+    require_admin(request, "os_compute_api:os-hypervisors:list-detail")
+    return json_response({"hypervisors": [_hypervisor(request, compute_of(request), True)]})
+
+
+@nova
+async def show_hypervisor(request):
+    require_admin(request, "os_compute_api:os-hypervisors:show")
+    wanted = request.match_info["hypervisor_id"]
+    if wanted not in (HYPERVISOR_ID, "1"):
+        raise CloudError(404, f"Hypervisor with ID '{wanted}' could not be found.")
+    return json_response({"hypervisor": _hypervisor(request, compute_of(request), True)})
+
+
+@nova
+async def availability_zones(request):
+    return json_response({"availabilityZoneInfo": [
+        {"zoneName": "nova", "zoneState": {"available": True}, "hosts": None}]})
+
+
+@nova
+async def availability_zones_detail(request):
+    require_admin(request, "os_compute_api:os-availability-zone:detail")
+    stamp = iso_micro(now().replace(microsecond=0))
+
+    def svc(binaries):
+        return {HOST: {b: {"available": True, "active": True, "updated_at": stamp}
+                       for b in binaries}}
+    return json_response({"availabilityZoneInfo": [
+        {"zoneName": "internal", "zoneState": {"available": True},
+         "hosts": svc(["nova-conductor", "nova-scheduler"])},
+        {"zoneName": "nova", "zoneState": {"available": True},
+         "hosts": svc(["nova-compute"])}]})
+
+
+def routes(r, prefix: str) -> None:
+    r.add_get("/compute", versions)
+    r.add_get("/compute/", versions)
+    r.add_get(prefix, version_v21)
+    r.add_get(f"{prefix}/", version_v21)
+    r.add_get(f"{prefix}/limits", limits)
+    q = f"{prefix}/os-quota-sets/{{project_id}}"
+    r.add_get(q, show_quota)
+    r.add_put(q, update_quota)
+    r.add_delete(q, delete_quota)
+    r.add_get(f"{q}/detail", show_quota_detail)
+    r.add_get(f"{q}/defaults", show_quota_defaults)
+    r.add_get(f"{prefix}/os-services", list_services)
+    r.add_get(f"{prefix}/os-hypervisors", list_hypervisors)
+    r.add_get(f"{prefix}/os-hypervisors/detail", list_hypervisors_detail)
+    r.add_get(f"{prefix}/os-hypervisors/{{hypervisor_id}}", show_hypervisor)
+    r.add_get(f"{prefix}/os-availability-zone", availability_zones)
+    r.add_get(f"{prefix}/os-availability-zone/detail", availability_zones_detail)

@@ -1,0 +1,322 @@
+"""The compute service object: servers in the store, indexes, and their lifecycle.
+
+A server boots as Nova boots one: BUILD (task scheduling → networking → spawning), ports
+asked from Neutron while networking, ACTIVE after `config.build_delay` seconds. Deleted
+servers stay as tombstones (status DELETED) so `changes-since` reports them.
+"""
+
+import asyncio
+import logging
+import secrets
+import string
+import uuid
+
+from ..errors import CloudError
+from . import bootlog, flavors
+from .api import iso, iso_micro, now
+from .netlink import network_service
+
+log = logging.getLogger("devcloud.compute")
+HOST = "devcloud"
+POWER_NOSTATE, POWER_RUNNING, POWER_SHUTDOWN = 0, 1, 4
+
+
+def hostname_of(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c == "-" else "-" for c in name.lower())
+    return cleaned.strip("-")[:63] or "server"
+
+
+class Compute:
+    def __init__(self, cloud):
+        self.cloud = cloud
+        self.store = cloud.store
+        self.error_servers: list[str] = []  # admin fault injection: next servers end in ERROR
+        self.tasks: set[asyncio.Task] = set()
+        self.order: list[str] = []           # server ids, oldest first
+        self.by_project: dict[str, list[str]] = {}
+        self.reindex()
+
+    # --- indexes -------------------------------------------------------------
+    def reindex(self) -> None:
+        servers = sorted(self.store["servers"].values(), key=lambda s: (s["created_ts"], s["id"]))
+        self.order = [s["id"] for s in servers]
+        self.by_project = {}
+        for s in servers:
+            self.by_project.setdefault(s["project_id"], []).append(s["id"])
+
+    def _index(self, server: dict) -> None:
+        self.order.append(server["id"])
+        self.by_project.setdefault(server["project_id"], []).append(server["id"])
+
+    @property
+    def network(self):
+        return network_service(self.cloud)
+
+    @property
+    def consoles(self):
+        return self.cloud.services.get("consoles")
+
+    # --- seed and start --------------------------------------------------------
+    def seed(self) -> None:
+        flavors.seed(self.store)
+        self.store.touch()
+
+    async def start(self) -> None:
+        """Re-arm what a restart interrupted: BUILD servers finish, deletions complete."""
+        self.reindex()
+        for server in self.store["servers"].values():
+            if server.get("deleted"):
+                continue
+            if server["vm_state"] == "building":
+                self._spawn(self._build(server["id"]))
+            elif server["task_state"] == "deleting":
+                self._spawn(self._delete(server["id"]))
+            else:
+                if server["task_state"] is not None:  # an interrupted start/stop/reboot
+                    self._spawn(self._finish_action(server["id"]))
+                self._attach_console(server)
+
+    async def stop(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    # --- reads ---------------------------------------------------------------
+    def get(self, server_id: str, ctx) -> dict:
+        """A live server the caller may see; Nova's 404 otherwise (other projects too)."""
+        server = self.store["servers"].get(server_id)
+        if (server is None or server.get("deleted")
+                or (not ctx.is_admin and server["project_id"] != ctx.project_id)):
+            raise CloudError(404, f"Instance {server_id} could not be found.")
+        return server
+
+    def usage(self, project_id: str) -> dict:
+        used = {"instances": 0, "cores": 0, "ram": 0}
+        servers = self.store["servers"]
+        for sid in self.by_project.get(project_id, ()):
+            s = servers[sid]
+            if not s.get("deleted"):
+                used["instances"] += 1
+                used["cores"] += s["flavor"]["vcpus"]
+                used["ram"] += s["flavor"]["ram"]
+        return used
+
+    # --- state changes -------------------------------------------------------
+    def touch(self, server: dict, **changes) -> None:
+        """Change a server; `updated` moves on every change (the portal polls changes-since)."""
+        server.update(changes)
+        stamp = now()
+        server["updated"] = iso(stamp)
+        server["updated_ts"] = stamp.timestamp()
+        self.store.touch()
+
+    def record_action(self, server: dict, action: str, ctx, request_id: str) -> None:
+        stamp = iso_micro(now())
+        server.setdefault("actions", []).append({
+            "action": action, "instance_uuid": server["id"], "request_id": request_id,
+            "user_id": ctx.user_id, "project_id": server["project_id"], "start_time": stamp,
+            "message": None, "updated_at": stamp})
+
+    def new_server(self, ctx, spec: dict, name: str, launch_index: int,
+                   reservation_id: str) -> dict:
+        stamp = now()
+        seq = self.store.meta.get("compute_instance_seq", 0) + 1
+        self.store.meta["compute_instance_seq"] = seq
+        server = {
+            "id": str(uuid.uuid4()), "name": name, "hostname": hostname_of(name),
+            "project_id": ctx.project_id, "user_id": ctx.user_id,
+            "flavor": dict(spec["flavor"]), "image_id": spec["image_id"],
+            "key_name": spec.get("key_name"), "metadata": dict(spec.get("metadata") or {}),
+            "user_data": spec.get("user_data"), "description": spec.get("description"),
+            "security_groups": spec["security_groups"],
+            "requested_networks": spec["networks"],
+            "reservation_id": reservation_id, "launch_index": launch_index,
+            "instance_name": f"instance-{seq:08x}",
+            "vm_state": "building", "task_state": "scheduling", "power_state": POWER_NOSTATE,
+            "created": iso(stamp), "created_ts": stamp.timestamp(),
+            "updated": iso(stamp), "updated_ts": stamp.timestamp(),
+            "launched_at": None, "terminated_at": None, "host": None,
+            "availability_zone": None, "has_ports": False, "deleted": False, "fault": None,
+            "locked": False, "tags": [], "access_ipv4": spec.get("access_ipv4"),
+            "access_ipv6": spec.get("access_ipv6"),
+            "pending_fault": self.error_servers.pop(0) if self.error_servers else None,
+            "actions": [],
+        }
+        self.store["servers"][server["id"]] = server
+        self._index(server)
+        self.store.touch()
+        self._spawn(self._build(server["id"]))
+        return server
+
+    # --- boot ----------------------------------------------------------------
+    def _live(self, server_id: str) -> dict | None:
+        server = self.store["servers"].get(server_id)
+        if server is None or server.get("deleted") or server["task_state"] == "deleting":
+            return None
+        return server
+
+    async def _build(self, server_id: str) -> None:
+        delay = self.cloud.config.build_delay
+        await asyncio.sleep(delay * 0.1)
+        server = self._live(server_id)
+        if server is None:
+            return
+        fault = server.get("pending_fault")
+        if fault and fault.startswith("No valid host"):
+            return self._fail(server, fault)  # the scheduler found nothing: no host, no ports
+        self.touch(server, host=HOST, availability_zone="nova", task_state="networking")
+        try:
+            self._allocate_ports(server)
+        except CloudError as err:
+            return self._fail(server, f"Build of instance {server_id} aborted: {err.message}")
+        await asyncio.sleep(delay * 0.2)
+        server = self._live(server_id)
+        if server is None:
+            return
+        self.touch(server, task_state="spawning")
+        self._attach_console(server)
+        await asyncio.sleep(delay * 0.7)
+        server = self._live(server_id)
+        if server is None:
+            return
+        if fault:
+            return self._fail(server, fault)
+        self.network.set_ports_status(server_id, "ACTIVE")
+        stamp = iso_micro(now())
+        self.touch(server, vm_state="active", task_state=None, power_state=POWER_RUNNING,
+                   launched_at=stamp)
+        self._finish_actions(server)
+        self.push_console(server)
+
+    def _allocate_ports(self, server: dict) -> None:
+        for net in server["requested_networks"]:
+            self.network.create_server_port(
+                server["project_id"], network_id=net.get("uuid"), port_id=net.get("port"),
+                device_id=server["id"], security_groups=net.get("security_group_ids"))
+            server["has_ports"] = True
+        self.store.touch()
+
+    def _fail(self, server: dict, message: str) -> None:
+        """End in ERROR with a fault, releasing what was allocated, as Nova does."""
+        self.network.release_server_ports(server["id"])
+        self.touch(server, vm_state="error", task_state=None, power_state=POWER_NOSTATE,
+                   has_ports=False, pending_fault=None,
+                   fault={"code": 500, "created": iso(now()), "message": message})
+        self._finish_actions(server, message="Error")
+
+    def _finish_actions(self, server: dict, message=None) -> None:
+        stamp = iso_micro(now())
+        for action in server.get("actions", []):
+            if action["updated_at"] == action["start_time"]:
+                action["updated_at"] = stamp
+                if message:
+                    action["message"] = message
+
+    # --- delete --------------------------------------------------------------
+    def delete(self, server: dict) -> None:
+        self.touch(server, task_state="deleting")
+        self._spawn(self._delete(server["id"]))
+
+    async def _delete(self, server_id: str) -> None:
+        await asyncio.sleep(min(0.5, self.cloud.config.build_delay * 0.2))
+        server = self.store["servers"].get(server_id)
+        if server is None or server.get("deleted"):
+            return
+        self.network.release_server_ports(server_id)
+        consoles = self.consoles
+        if consoles is not None and hasattr(consoles, "detach"):
+            consoles.detach(server_id)
+        self.touch(server, vm_state="deleted", task_state=None, power_state=POWER_NOSTATE,
+                   deleted=True, has_ports=False, terminated_at=iso_micro(now()))
+
+    # --- power actions -------------------------------------------------------
+    def begin_action(self, server: dict, task_state: str) -> None:
+        self.touch(server, task_state=task_state)
+        self._spawn(self._finish_action(server["id"]))
+
+    async def _finish_action(self, server_id: str) -> None:
+        delay = max(0.2, self.cloud.config.build_delay * 0.5)
+        server = self._live(server_id)
+        if server is None:
+            return
+        if server["task_state"] in ("rebooting", "rebooting_hard"):
+            await asyncio.sleep(delay / 2)
+            server = self._live(server_id)
+            if server is None:
+                return
+            hard = server["task_state"] == "rebooting_hard"
+            self.touch(server, task_state="reboot_started_hard" if hard else "reboot_started")
+        await asyncio.sleep(delay / 2)
+        server = self._live(server_id)
+        if server is None or server["task_state"] is None:
+            return
+        task = server["task_state"]
+        if task == "powering-off":
+            self.network.set_ports_status(server_id, "DOWN")
+            self.touch(server, vm_state="stopped", task_state=None, power_state=POWER_SHUTDOWN)
+            server["console_suffix"] = "stop"
+        else:  # powering-on or a reboot: the guest boots again and renews its lease
+            self.network.set_ports_status(server_id, "ACTIVE")
+            self.touch(server, vm_state="active", task_state=None, power_state=POWER_RUNNING)
+            server["console_suffix"] = None
+        self._finish_actions(server)
+        self.push_console(server)
+
+    # --- console -------------------------------------------------------------
+    def _nics(self, server: dict) -> list[dict]:
+        subnets = self.store["subnets"]
+        nics = []
+        for port in self.network.server_ports(server["id"]):
+            nic = {"mac": port.get("mac_address"), "mtu": None, "ips": [], "dhcp": {}}
+            net = self.network.network(port.get("network_id")) or {}
+            nic["mtu"] = net.get("mtu")
+            for fixed in port.get("fixed_ips", []):
+                subnet = subnets.get(fixed.get("subnet_id")) or {}
+                nic["ips"].append((fixed["ip_address"], subnet.get("cidr")))
+                nic["dhcp"][fixed["ip_address"]] = self.network.dhcp_server_ip(
+                    fixed.get("subnet_id"))
+            nics.append(nic)
+        return nics
+
+    def console_text(self, server: dict) -> str:
+        if server["vm_state"] == "building" and server["task_state"] != "spawning":
+            return ""
+        if server["vm_state"] == "building":
+            return "\n".join(bootlog.KERNEL[:8]) + "\n"
+        text = bootlog.boot_log(server, self._nics(server))
+        if server.get("console_suffix") == "stop" or server["vm_state"] == "stopped":
+            text += bootlog.shutdown_lines()
+        return text
+
+    def _attach_console(self, server: dict) -> None:
+        consoles = self.consoles
+        if consoles is None or not hasattr(consoles, "attach"):
+            return
+        try:
+            consoles.attach(server)
+            consoles.set_text(server["id"], self.console_text(server))
+        except Exception:  # a console failure must never break a boot
+            log.exception("console attach failed for %s", server["id"])
+
+    def push_console(self, server: dict) -> None:
+        consoles = self.consoles
+        if consoles is None or not hasattr(consoles, "set_text"):
+            return
+        try:
+            consoles.set_text(server["id"], self.console_text(server))
+        except Exception:
+            log.exception("console update failed for %s", server["id"])
+
+
+def admin_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def reservation_id() -> str:
+    alphabet = string.ascii_lowercase + string.digits
+    return "r-" + "".join(secrets.choice(alphabet) for _ in range(8))
