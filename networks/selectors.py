@@ -1,0 +1,280 @@
+"""What each networks page shows, and the cloud calls it costs (concurrent, via gather).
+
+    networks list        networks (one page) + subnets of those networks     2 calls
+                         (+ the pools, for an admin in their own scope)      3
+    network detail       network + its ports                                 2
+    routers list         routers + router interface ports + subnets          3
+    floating IPs list    floating IPs (one page) + pools + servers           3
+    security groups      groups (rules embedded)                             1
+    pools (admin)        external networks + IP availabilities              2
+    all floating IPs     floating IPs (one page) + servers + projects        3
+
+Scope: the current project. An admin can widen a list to every project (?all=1); even
+then object pages only open objects of the current project (lookups.owned).
+"""
+
+from django.http import Http404
+
+from portal.cloud import gather, user_connection
+
+from .lookups import external, list_json, owned, page
+
+
+def scope(request, widen: bool = False) -> str | None:
+    """The project a list is filtered to, None for an admin who widened it."""
+    if widen and request.perms.is_admin:
+        return None
+    return request.cloud_user.project_id
+
+
+def _index(rows, key="id") -> dict:
+    return {r[key]: r for r in rows}
+
+
+# --- networks -----------------------------------------------------------------------
+
+def _network_rows(conn, request, project_id, marker):
+    """Tenants: Neutron's own policy returns their networks plus shared and external ones.
+    Admins (whose token sees everything): their project's (or all), pools added on page 1."""
+    if not request.perms.is_admin:
+        return page(conn.network, "/networks", "networks", marker)
+    return page(conn.network, "/networks", "networks", marker, project_id=project_id)
+
+
+def networks_page(request, widen=False, marker=None) -> dict:
+    conn = user_connection(request)
+    project_id = scope(request, widen)
+    calls = {"main": lambda: _network_rows(conn, request, project_id, marker)}
+    if request.perms.is_admin and project_id and not marker:
+        calls["pools"] = lambda: list_json(conn.network, "/networks", "networks",
+                                           **{"router:external": "True"})
+    got = gather(**calls)
+    networks, next_marker = got["main"]
+    seen = {n["id"] for n in networks}
+    networks += [p for p in got.get("pools", []) if p["id"] not in seen]
+    subnets = list_json(conn.network, "/subnets", "subnets",
+                        network_id=[n["id"] for n in networks]) if networks else []
+    by_net: dict[str, list] = {}
+    for s in subnets:
+        by_net.setdefault(s["network_id"], []).append(s)
+    for n in networks:
+        n["subnet_rows"] = sorted(by_net.get(n["id"], []), key=lambda s: s["cidr"])
+        n["own"] = n["project_id"] == request.cloud_user.project_id
+        n["external"] = n.get("router:external", False)  # templates cannot read "a:b"
+    return {"networks": networks, "next_marker": next_marker, "widened": project_id is None}
+
+
+def network_detail(request, network_id: str) -> dict:
+    conn = user_connection(request)
+    project_id = request.cloud_user.project_id
+    got = gather(net=lambda: owned(conn, "network", network_id, project_id),
+                 subnets=lambda: list_json(conn.network, "/subnets", "subnets",
+                                           network_id=network_id),
+                 ports=lambda: list_json(conn.network, "/ports", "ports",
+                                         network_id=network_id))
+    got["net"]["external"] = got["net"].get("router:external", False)
+    return {"network": got["net"], "subnets": sorted(got["subnets"], key=lambda s: s["cidr"]),
+            "ports": got["ports"]}
+
+
+def network_subnets(conn, network_id: str, exclude: str | None = None) -> list[tuple]:
+    """(name, cidr) of a network's subnets: what a new subnet must not overlap."""
+    return [(s["name"], s["cidr"]) for s in
+            list_json(conn.network, "/subnets", "subnets", network_id=network_id)
+            if s["id"] != exclude]
+
+
+def pools(conn) -> list[dict]:
+    """Floating IP pools: the external networks this token may see."""
+    rows = list_json(conn.network, "/networks", "networks", **{"router:external": "True"})
+    return sorted(rows, key=lambda n: n["name"])
+
+
+# --- routers ------------------------------------------------------------------------
+
+def routers_page(request, widen=False) -> dict:
+    conn = user_connection(request)
+    project_id = scope(request, widen)
+    got = gather(
+        routers=lambda: list_json(conn.network, "/routers", "routers", project_id=project_id),
+        ports=lambda: list_json(conn.network, "/ports", "ports", project_id=project_id,
+                                device_owner="network:router_interface"),
+        pools=lambda: pools(conn))
+    pool_names = {p["id"]: p["name"] for p in got["pools"]}
+    ifaces: dict[str, list] = {}
+    for p in got["ports"]:
+        ifaces.setdefault(p["device_id"], []).append(p)
+    for r in got["routers"]:
+        gw = r.get("external_gateway_info") or {}
+        r["pool_name"] = pool_names.get(gw.get("network_id"), gw.get("network_id"))
+        r["gateway_ips"] = [f["ip_address"] for f in gw.get("external_fixed_ips") or []]
+        r["interfaces"] = [ip["ip_address"] for p in ifaces.get(r["id"], [])
+                           for ip in p["fixed_ips"]]
+    return {"routers": sorted(got["routers"], key=lambda r: r["name"]),
+            "widened": project_id is None}
+
+
+def router_detail(request, router_id: str) -> dict:
+    conn = user_connection(request)
+    project_id = request.cloud_user.project_id
+    got = gather(
+        router=lambda: owned(conn, "router", router_id, project_id),
+        ports=lambda: list_json(conn.network, "/ports", "ports", device_id=router_id,
+                                device_owner="network:router_interface"),
+        subnets=lambda: list_json(conn.network, "/subnets", "subnets",
+                                  project_id=project_id))
+    subnets = _index(got["subnets"])
+    attached = []
+    for p in got["ports"]:
+        for ip in p["fixed_ips"]:
+            s = subnets.get(ip["subnet_id"], {"name": "", "cidr": "", "id": ip["subnet_id"]})
+            attached.append({"port_id": p["id"], "ip": ip["ip_address"], "subnet": s})
+    attached_ids = {a["subnet"]["id"] for a in attached}
+    free = [{"id": s["id"], "label": f"{s['name'] or s['id'][:8]} ({s['cidr']})"}
+            for s in got["subnets"] if s["id"] not in attached_ids and s.get("gateway_ip")]
+    return {"router": got["router"], "attached": attached, "free_subnets": free}
+
+
+# --- floating IPs -------------------------------------------------------------------
+
+def _servers(conn, all_projects: bool) -> dict:
+    """Server id → name (Nova's short list: id and name only)."""
+    rows = list_json(conn.compute, "/servers", "servers",
+                     all_tenants="1" if all_projects else None)
+    return {s["id"]: s["name"] for s in rows}
+
+
+def _fip_rows(fips, servers, pool_names):
+    for f in fips:
+        details = f.get("port_details") or {}
+        f["server_id"] = details.get("device_id") if details.get(
+            "device_owner", "").startswith("compute:") else None
+        f["server_name"] = servers.get(f["server_id"]) if f["server_id"] else None
+        f["pool_name"] = pool_names.get(f["floating_network_id"], f["floating_network_id"])
+    return fips
+
+
+def floatingips_page(request, widen=False, marker=None) -> dict:
+    conn = user_connection(request)
+    project_id = scope(request, widen)
+    got = gather(fips=lambda: page(conn.network, "/floatingips", "floatingips", marker,
+                                   sort="floating_ip_address", project_id=project_id),
+                 pools=lambda: pools(conn),
+                 servers=lambda: _servers(conn, all_projects=project_id is None))
+    fips, next_marker = got["fips"]
+    pool_names = {p["id"]: p["name"] for p in got["pools"]}
+    return {"fips": _fip_rows(fips, got["servers"], pool_names), "next_marker": next_marker,
+            "pools": got["pools"], "widened": project_id is None}
+
+
+def associate_choices(request, fip_id: str, server_id: str | None) -> dict:
+    """The floating IP, the project's servers, and (once a server is picked) the
+    port/fixed-IP pairs it could be attached to."""
+    conn = user_connection(request)
+    project_id = request.cloud_user.project_id
+    calls = {"fip": lambda: owned(conn, "floatingip", fip_id, project_id),
+             "servers": lambda: list_json(conn.compute, "/servers", "servers")}
+    if server_id:
+        calls["ports"] = lambda: list_json(conn.network, "/ports", "ports",
+                                           device_id=server_id, project_id=project_id)
+    got = gather(**calls)
+    targets = [{"value": f"{p['id']}|{ip['ip_address']}", "port_id": p["id"],
+                "fixed_ip": ip["ip_address"],
+                "label": f"{ip['ip_address']} (port {p['name'] or p['id'][:8]})"}
+               for p in got.get("ports", []) for ip in p["fixed_ips"]
+               if ":" not in ip["ip_address"]]  # floating IPs are IPv4: IPv4 fixed IPs only
+    return {"fip": got["fip"], "targets": targets,
+            "servers": sorted(got["servers"], key=lambda s: s["name"])}
+
+
+# --- security groups ----------------------------------------------------------------
+
+def security_groups_page(request, widen=False) -> dict:
+    conn = user_connection(request)
+    project_id = scope(request, widen)
+    groups = list_json(conn.network, "/security-groups", "security_groups",
+                       project_id=project_id)
+    return {"groups": sorted(groups, key=lambda g: g["name"]), "widened": project_id is None}
+
+
+def security_group_detail(request, group_id: str) -> dict:
+    conn = user_connection(request)
+    project_id = request.cloud_user.project_id
+    got = gather(group=lambda: owned(conn, "security_group", group_id, project_id),
+                 groups=lambda: list_json(conn.network, "/security-groups",
+                                          "security_groups", project_id=project_id,
+                                          fields=["id", "name"]))
+    names = {g["id"]: g["name"] for g in got["groups"]}
+    rules = got["group"]["security_group_rules"]
+    for r in rules:
+        r["remote_group_name"] = names.get(r.get("remote_group_id"), r.get("remote_group_id"))
+    rules.sort(key=lambda r: (r["direction"], r["ethertype"], r.get("protocol") or "",
+                              r.get("port_range_min") or 0))
+    return {"group": got["group"], "rules": rules, "groups": got["groups"]}
+
+
+# --- admin: pools ---------------------------------------------------------------------
+
+def _usage(avail: dict | None) -> dict:
+    total = (avail or {}).get("total_ips") or 0
+    used = (avail or {}).get("used_ips") or 0
+    return {"total": total, "used": used, "free": max(0, total - used),
+            "pct": round(100 * used / total) if total else 0}
+
+
+def pools_page(request) -> dict:
+    conn = user_connection(request)
+    got = gather(pools=lambda: pools(conn),
+                 # Neutron cannot filter availabilities by router:external: take all
+                 # (an admin-only call) and keep the pools'.
+                 avail=lambda: list_json(conn.network, "/network-ip-availabilities",
+                                         "network_ip_availabilities"))
+    avail = _index(got["avail"], "network_id")
+    for p in got["pools"]:
+        p["usage"] = _usage(avail.get(p["id"]))
+    return {"pools": got["pools"]}
+
+
+def pool_detail(request, pool_id: str) -> dict:
+    conn = user_connection(request)
+    got = gather(pool=lambda: external(conn, pool_id),
+                 subnets=lambda: list_json(conn.network, "/subnets", "subnets",
+                                           network_id=pool_id),
+                 avail=lambda: list_json(conn.network, "/network-ip-availabilities",
+                                         "network_ip_availabilities", network_id=pool_id))
+    per_subnet = {s["subnet_id"]: s for a in got["avail"]
+                  for s in a.get("subnet_ip_availability", [])}
+    for s in got["subnets"]:
+        s["usage"] = _usage(per_subnet.get(s["id"]))
+    return {"pool": got["pool"], "subnets": sorted(got["subnets"], key=lambda s: s["cidr"]),
+            "usage": _usage(got["avail"][0] if got["avail"] else None)}
+
+
+def pool_fip_count(conn, pool_id: str) -> int:
+    return len(list_json(conn.network, "/floatingips", "floatingips",
+                         floating_network_id=pool_id, fields="id"))
+
+
+def all_floatingips_page(request, marker=None) -> dict:
+    conn = user_connection(request)
+    got = gather(fips=lambda: page(conn.network, "/floatingips", "floatingips", marker,
+                                   sort="floating_ip_address"),
+                 servers=lambda: _servers(conn, all_projects=True),
+                 projects=lambda: list_json(conn.identity, "/projects", "projects"))
+    fips, next_marker = got["fips"]
+    projects = {p["id"]: p["name"] for p in got["projects"]}
+    for f in _fip_rows(fips, got["servers"], {}):
+        f["project_name"] = projects.get(f["project_id"], f["project_id"])
+    return {"fips": fips, "next_marker": next_marker}
+
+
+def quota_page(request, project_id: str | None) -> dict:
+    conn = user_connection(request)
+    calls = {"projects": lambda: list_json(conn.identity, "/projects", "projects")}
+    if project_id:
+        calls["quota"] = lambda: conn.network.get_quota(project_id, details=True).floating_ips
+    got = gather(**calls)
+    projects = sorted(got["projects"], key=lambda p: p["name"])
+    if project_id and project_id not in {p["id"] for p in projects}:
+        raise Http404("No such project.")
+    return {"projects": projects, "quota": got.get("quota")}
