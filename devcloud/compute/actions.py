@@ -1,10 +1,12 @@
 """POST /servers/{id}/action (start, stop, reboot, console output, legacy console URLs),
 remote-consoles and the admin os-console-auth-tokens, delegated to the consoles service."""
 
+import inspect
+
 from aiohttp import web
 
 from ..errors import CloudError
-from .api import body_of, compute_of, invalid_input, json_response, mv, nova, policy_error
+from .api import body_of, compute_of, fmt, invalid_input, json_response, mv, nova, policy_error
 
 REBOOT_TYPES = ["HARD", "Hard", "hard", "SOFT", "Soft", "soft"]
 PROTOCOL_TYPES = {"vnc": ["novnc", "xvpvnc"], "spice": ["spice-html5", "spice-direct"],
@@ -108,16 +110,19 @@ async def server_action(request):
 
 
 def _create_console(request, compute, server, protocol, kind) -> dict:
+    """The consoles service validates protocol/type as Nova does and mints the token;
+    without it, every type is unavailable (Nova with consoles disabled)."""
     _member(request, server, "os_compute_api:os-remote-consoles")
-    if kind not in PROTOCOL_TYPES.get(protocol, []):
-        raise CloudError(400, f"Invalid console type {kind}")
-    if server["vm_state"] != "active" and server["task_state"] is None:
-        raise CloudError(409, f"Instance {server['id']} is not ready")
-    if not server.get("host"):
-        raise CloudError(409, f"Instance {server['id']} is not ready")
     consoles = compute.consoles
+    if server["vm_state"] == "building" or not server.get("host"):
+        if consoles is None or kind in PROTOCOL_TYPES.get(protocol, []):
+            raise CloudError(409, f"Instance {server['id']} is not ready")
     if consoles is None or not hasattr(consoles, "create_console"):
+        if kind not in PROTOCOL_TYPES.get(protocol, []):
+            raise CloudError(400, f"Invalid console type {kind}")
         raise CloudError(400, f"Unavailable console type {kind}.")
+    if "microversion" in inspect.signature(consoles.create_console).parameters:
+        return consoles.create_console(server, protocol, kind, microversion=fmt(request["mv"]))
     return consoles.create_console(server, protocol, kind)
 
 
@@ -131,9 +136,6 @@ async def remote_console(request):
     for field in ("protocol", "type"):
         if field not in body:
             raise invalid_input("remote_console", body, f"'{field}' is a required property")
-    if body["protocol"] not in PROTOCOL_TYPES:
-        raise invalid_input("protocol", body["protocol"],
-                            f"'{body['protocol']}' is not one of {list(PROTOCOL_TYPES)}")
     console = _create_console(request, compute, server, body["protocol"], body["type"])
     return json_response({"remote_console": {"protocol": console["protocol"],
                                              "type": console["type"], "url": console["url"]}})
