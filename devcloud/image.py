@@ -93,6 +93,15 @@ async def versions(request):
     return web.json_response({"versions": doc}, status=300)
 
 
+def _filter_ok(wanted: str, actual) -> bool:
+    """Glance filter values: exact, or the `in:a,b,c` operator (as the CLI sends for ids)."""
+    if wanted == "all":
+        return True
+    if wanted.startswith("in:"):
+        return str(actual) in wanted[3:].split(",")
+    return str(actual) == wanted
+
+
 def _listed(request, images: Images) -> list[dict]:
     ctx = request["ctx"]
     q = request.query
@@ -106,7 +115,7 @@ def _listed(request, images: Images) -> list[dict]:
             continue
         if image.get("os_hidden") and q.get("os_hidden", "false").lower() != "true":
             continue
-        if any(f in q and q[f] != "all" and str(image.get(f)) != q[f] for f in FILTERS):
+        if not all(_filter_ok(q[f], image.get(f)) for f in FILTERS if f in q):
             continue
         if "tag" in q and not set(q.getall("tag")) <= set(image["tags"]):
             continue
