@@ -160,24 +160,33 @@ class Compute:
         return server
 
     async def _build(self, server_id: str) -> None:
+        """scheduling → networking (ports) → spawning → ACTIVE; resumable after a restart,
+        so a server that already has its ports does not get a second set."""
         delay = self.cloud.config.build_delay
-        await asyncio.sleep(delay * 0.1)
         server = self._live(server_id)
         if server is None:
             return
         fault = server.get("pending_fault")
-        if fault and fault.startswith("No valid host"):
-            return self._fail(server, fault)  # the scheduler found nothing: no host, no ports
-        self.touch(server, host=HOST, availability_zone="nova", task_state="networking")
-        try:
-            self._allocate_ports(server)
-        except CloudError as err:
-            return self._fail(server, f"Build of instance {server_id} aborted: {err.message}")
-        await asyncio.sleep(delay * 0.2)
-        server = self._live(server_id)
-        if server is None:
-            return
-        self.touch(server, task_state="spawning")
+        if server["task_state"] == "scheduling":
+            await asyncio.sleep(delay * 0.1)
+            server = self._live(server_id)
+            if server is None:
+                return
+            if fault and fault.startswith("No valid host"):
+                return self._fail(server, fault)  # nothing scheduled: no host, no ports
+            self.touch(server, host=HOST, availability_zone="nova", task_state="networking")
+        if server["task_state"] == "networking":
+            if not server.get("has_ports"):
+                try:
+                    self._allocate_ports(server)
+                except CloudError as err:
+                    return self._fail(server, f"Build of instance {server_id} aborted: "
+                                              f"{err.message}")
+            await asyncio.sleep(delay * 0.2)
+            server = self._live(server_id)
+            if server is None:
+                return
+            self.touch(server, task_state="spawning")
         self._attach_console(server)
         await asyncio.sleep(delay * 0.7)
         server = self._live(server_id)
@@ -186,9 +195,8 @@ class Compute:
         if fault:
             return self._fail(server, fault)
         self.network.set_ports_status(server_id, "ACTIVE")
-        stamp = iso_micro(now())
         self.touch(server, vm_state="active", task_state=None, power_state=POWER_RUNNING,
-                   launched_at=stamp)
+                   launched_at=iso_micro(now()))
         self._finish_actions(server)
         self.push_console(server)
 
