@@ -1,4 +1,5 @@
-"""python -m devcloud [--host H] [--port 5000] [--console-port 6080] [--state-dir DIR]
+"""python -m devcloud [--host H] [--port 5000] [--console-port 6080] [--spice-port 6082]
+                      [--state-dir DIR]
                       [--clouds-yaml FILE] [--build-delay S] [--reset] [--qemu] [--guests tiny]
 """
 
@@ -25,6 +26,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="host name in the catalog and console URLs (default: --host)")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--console-port", type=int, default=6080)
+    p.add_argument("--spice-port", type=int, default=6082,
+                   help="SPICE console proxy (spice-html5), with --qemu")
     p.add_argument("--state-dir", type=Path, default=Path(".devcloud"))
     p.add_argument("--clouds-yaml", type=Path, default=Path("clouds.yaml"))
     p.add_argument("--build-delay", type=float, default=2.0,
@@ -41,7 +44,7 @@ async def serve(args: argparse.Namespace) -> None:
     if args.reset and args.state_dir.exists():
         shutil.rmtree(args.state_dir)
     config = Config(host=args.host, public_host=args.public_host, port=args.port,
-                    console_port=args.console_port,
+                    console_port=args.console_port, spice_port=args.spice_port,
                     state_dir=args.state_dir, build_delay=args.build_delay,
                     qemu=args.qemu, guests=args.guests)
     store = Store(args.state_dir)

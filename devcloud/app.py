@@ -48,6 +48,7 @@ class Config:
     public_host: str | None = None  # the host name clients reach us by (catalog, console URLs)
     port: int = 5000
     console_port: int = 6080
+    spice_port: int = 6082
     state_dir: Path | None = None
     build_delay: float = 2.0
     qemu: bool = False

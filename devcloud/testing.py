@@ -26,6 +26,7 @@ class RunningDevcloud:
     state_dir: Path
     clouds_yaml: Path
     process: subprocess.Popen
+    spice_port: int | None = None
 
     @property
     def base_url(self) -> str:
@@ -69,15 +70,17 @@ class RunningDevcloud:
 
 
 def start(state_dir: Path, *extra: str, port: int | None = None,
-          console_port: int | None = None, reset: bool = True,
+          console_port: int | None = None, spice_port: int | None = None, reset: bool = True,
           timeout: float = 30) -> RunningDevcloud:
     state_dir = Path(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     console_port = console_port or free_port()
+    spice_port = spice_port or free_port()
     clouds_yaml = state_dir / "clouds.yaml"
     args = [sys.executable, "-m", "devcloud", "--host", "127.0.0.1", "--port", str(port),
-            "--console-port", str(console_port), "--state-dir", str(state_dir),
+            "--console-port", str(console_port), "--spice-port", str(spice_port),
+            "--state-dir", str(state_dir),
             "--clouds-yaml", str(clouds_yaml), *extra]
     if reset:
         args.append("--reset")
@@ -85,13 +88,16 @@ def start(state_dir: Path, *extra: str, port: int | None = None,
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
                             cwd=Path(__file__).resolve().parent.parent)
-    running = RunningDevcloud("127.0.0.1", port, console_port, state_dir, clouds_yaml, proc)
+    running = RunningDevcloud("127.0.0.1", port, console_port, state_dir, clouds_yaml, proc,
+                              spice_port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"devcloud exited with {proc.returncode}; see {log.name}")
         try:
             urllib.request.urlopen(f"{running.auth_url}", timeout=1).read()
+            # Services start after the API answers; the console proxy is the last to listen.
+            socket.create_connection(("127.0.0.1", console_port), timeout=1).close()
             return running
         except OSError:
             time.sleep(0.1)

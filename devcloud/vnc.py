@@ -237,7 +237,7 @@ class VNCServer:
         self.port: int | None = None
         self._server: asyncio.AbstractServer | None = None
         self._starting: asyncio.Task | None = None
-        self._clients: set[asyncio.Task] = set()
+        self._clients: dict[asyncio.Task, asyncio.StreamWriter] = {}
 
     def listen(self, host: str = "127.0.0.1", port: int = 0) -> int:
         """Bind now (so the port is known and connections queue), serve from the loop."""
@@ -262,8 +262,10 @@ class VNCServer:
             await self._starting
         if self._server:
             self._server.close()
-        for task in list(self._clients):
-            task.cancel()
+        # Abort the connections rather than cancel their tasks: each handler then ends on
+        # its own read error, and asyncio has no cancelled handler task to complain about.
+        for writer in self._clients.values():
+            writer.transport.abort()
         if self._clients:
             await asyncio.gather(*self._clients, return_exceptions=True)
         if self._server:
@@ -272,7 +274,7 @@ class VNCServer:
     async def _serve_client(self, reader: asyncio.StreamReader,
                             writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
-        self._clients.add(task)
+        self._clients[task] = writer
         try:
             await Connection(self.screen, self.name, reader, writer).run()
         except (asyncio.IncompleteReadError, ConnectionError):
@@ -280,7 +282,7 @@ class VNCServer:
         except ProtocolError as err:
             log.info("VNC client dropped: %s", err)
         finally:
-            self._clients.discard(task)
+            self._clients.pop(task, None)
             writer.close()
 
 

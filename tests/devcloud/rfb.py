@@ -46,7 +46,10 @@ class RFBClient:
                                       max_size=None, open_timeout=10)
 
         async def recv():
-            data = await ws.recv()
+            try:
+                data = await ws.recv()
+            except websockets.ConnectionClosed as closed:
+                raise ConnectionError(f"websocket closed: {closed}") from None
             return data if isinstance(data, bytes) else data.encode()
 
         return cls(recv, ws.send, ws.close)
