@@ -1,0 +1,58 @@
+"""The qemu arguments that make user-mode networking play Neutron's DHCP agent for one port.
+
+slirp's built-in DHCP server hands its first client `dhcpstart`; with the port's MAC on the
+NIC and the port's fixed IP as `dhcpstart`, the guest's udhcpc gets exactly what Neutron
+allocated. `restrict=on` keeps every packet on the machine (and drops the router option, so
+the gateway travels on the kernel command line instead).
+"""
+
+import ipaddress
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Nic:
+    mac: str
+    ip: str
+    cidr: str
+    gateway: str | None = None
+
+    @property
+    def network(self) -> ipaddress.IPv4Network:
+        return ipaddress.IPv4Network(self.cidr, strict=False)
+
+    def slirp_host(self) -> str:
+        """slirp's own address in the subnet: the gateway, else the first free host."""
+        if self.gateway:
+            return self.gateway
+        return str(self._free({self.ip}))
+
+    def dns(self) -> str:
+        # slirp insists that dns= lies inside net=; any address it does not hand out will do.
+        return str(self._free({self.ip, self.slirp_host()}, from_top=True))
+
+    def _free(self, taken: set[str], from_top: bool = False) -> ipaddress.IPv4Address:
+        hosts = list(self.network.hosts()) or [self.network.network_address]
+        for addr in (reversed(hosts) if from_top else hosts):
+            if str(addr) not in taken:
+                return addr
+        return self.network.broadcast_address
+
+    def check(self) -> None:
+        """ValueError when qemu could not be given this NIC (IPv6, IP outside the CIDR)."""
+        ip = ipaddress.ip_address(self.ip)
+        if ip.version != 4:
+            raise ValueError(f"{self.ip}: the tiny guest does DHCP for IPv4 only")
+        if ip not in self.network:
+            raise ValueError(f"{self.ip} is not inside {self.cidr}")
+        if self.gateway and ipaddress.ip_address(self.gateway) not in self.network:
+            raise ValueError(f"gateway {self.gateway} is not inside {self.cidr}")
+
+
+def qemu_args(nic: Nic, netdev_id: str = "n0") -> list[str]:
+    nic.check()
+    netdev = (f"user,id={netdev_id},net={nic.network},host={nic.slirp_host()},"
+              f"dhcpstart={nic.ip},dns={nic.dns()},restrict=on")
+    # romfile= : no iPXE option ROM (the kernel is given directly; saves memory and time).
+    device = f"virtio-net-pci,netdev={netdev_id},mac={nic.mac},romfile="
+    return ["-netdev", netdev, "-device", device]
