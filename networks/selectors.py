@@ -173,7 +173,8 @@ def associate_choices(request, fip_id: str, server_id: str | None) -> dict:
     conn = user_connection(request)
     project_id = request.cloud_user.project_id
     calls = {"fip": lambda: owned(conn, "floatingip", fip_id, project_id),
-             "servers": lambda: list_json(conn.compute, "/servers", "servers")}
+             "servers": lambda: list_json(conn.compute, "/servers", "servers"),
+             "pools": lambda: pools(conn)}
     if server_id:
         calls["ports"] = lambda: list_json(conn.network, "/ports", "ports",
                                            device_id=server_id, project_id=project_id)
@@ -183,6 +184,8 @@ def associate_choices(request, fip_id: str, server_id: str | None) -> dict:
                 "label": f"{ip['ip_address']} (port {p['name'] or p['id'][:8]})"}
                for p in got.get("ports", []) for ip in p["fixed_ips"]
                if ":" not in ip["ip_address"]]  # floating IPs are IPv4: IPv4 fixed IPs only
+    pool_names = {p["id"]: p["name"] for p in got["pools"]}
+    got["fip"]["pool_name"] = pool_names.get(got["fip"]["floating_network_id"], "")
     return {"fip": got["fip"], "targets": targets,
             "servers": sorted(got["servers"], key=lambda s: s["name"])}
 

@@ -128,13 +128,13 @@ def create_router(conn, name: str, pool: dict | None, *, request=None):
 
 def add_interface(conn, router: dict, subnet_id: str, *, request=None) -> None:
     with _refusals(errors.ROUTER, name=router["name"], pool=""):
-        conn.network.add_interface_to_router(router["id"], subnet_id=subnet_id)
+        conn.network.add_interface_to_router(router["id"], subnet=subnet_id)
     _announce(request, "router.add_interface", f"{router['name']} ({router['id']})", subnet_id)
 
 
 def remove_interface(conn, router: dict, subnet_id: str, *, request=None) -> None:
     with _refusals(errors.ROUTER, name=router["name"], pool=""):
-        conn.network.remove_interface_from_router(router["id"], subnet_id=subnet_id)
+        conn.network.remove_interface_from_router(router["id"], subnet=subnet_id)
     _announce(request, "router.remove_interface", f"{router['name']} ({router['id']})",
               subnet_id)
 
@@ -168,7 +168,7 @@ def quick_network(conn, name: str, cidr, dns: list, pool: dict, *, request=None)
                                             external_gateway_info={"network_id": pool["id"]})
         undo.append(lambda: conn.network.delete_router(router.id))
         step = "router interface"
-        conn.network.add_interface_to_router(router.id, subnet_id=subnet.id)
+        conn.network.add_interface_to_router(router.id, subnet=subnet.id)
     except os_exc.HttpException as exc:
         if exc.status_code == 401:
             raise

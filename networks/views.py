@@ -406,7 +406,7 @@ class FloatingIPAssociate(ChangeRequiredMixin, View):
         name = next(s["name"] for s in data["servers"] if s["id"] == server_id)
         services.associate_floating_ip(_conn(self.request), fip["id"], chosen["port_id"],
                                        chosen["fixed_ip"], server_name=name,
-                                       request=self.request)
+                                       pool_name=fip["pool_name"], request=self.request)
         messages.success(self.request, f"{fip['floating_ip_address']} now points at "
                                        f"“{name}” ({chosen['fixed_ip']}).")
         return redirect("networks:floatingips")
