@@ -18,7 +18,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: install
+demo: install $(if $(filter tiny,$(GUESTS)),guest-image)
 	$(PY) -m portal.demo
 
 # The whole suite on SQLite, then the database tests again on PostgreSQL when one answers
@@ -49,3 +49,11 @@ test-realcloud: install
 	$(PY) -m tests.realcloud snapshot var/realcloud-before.json
 	STACKPORT_CLOUD=realcloud $(PY) -m pytest -p no:cacheprovider $(wildcard $(REALCLOUD_TESTS)); \
 		rc=$$?; $(PY) -m tests.realcloud check var/realcloud-before.json || rc=1; exit $$rc
+
+# devcloud's tiny real guests (--guests tiny): a Debian cloud kernel + busybox initramfs built
+# from Debian packages with apt-get download (no root needed); built once, rebuilt when a file
+# is missing or the recipe (devcloud/guests/{image,initramfs,cpio}.py) changed.
+GUEST_IMAGE ?= var/guest-image
+.PHONY: guest-image
+guest-image:
+	STACKPORT_GUEST_IMAGE=$(GUEST_IMAGE) $(PYTHON) -m devcloud.guests build

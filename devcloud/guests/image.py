@@ -9,6 +9,7 @@ installing, nothing from elsewhere. The cache directory holds `vmlinuz`,
 `initramfs.cpio.gz` and `manifest.json`; it is rebuilt when any of them is missing.
 """
 
+import hashlib
 import json
 import lzma
 import os
@@ -26,6 +27,15 @@ ROOT = Path(__file__).resolve().parents[2]
 KERNEL_META = "linux-image-cloud-amd64"
 BUSYBOX = "busybox-static"
 FILES = ("vmlinuz", "initramfs.cpio.gz", "manifest.json")
+RECIPE = ("image.py", "initramfs.py", "cpio.py")
+
+
+def recipe() -> str:
+    """A hash of the code that builds the image: a changed /init means a rebuild."""
+    h = hashlib.sha256()
+    for name in RECIPE:
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 class BuildError(RuntimeError):
@@ -56,16 +66,20 @@ class Image:
             return None
         return cls(d, d / "vmlinuz", d / "initramfs.cpio.gz", manifest)
 
+    @property
+    def current(self) -> bool:
+        return self.manifest.get("recipe") == recipe()
+
     def describe(self) -> str:
         m = self.manifest
         return f"{m.get('kernel_package')} {m.get('kernel_version')} + busybox {m.get('busybox')}"
 
 
 def ensure(directory: Path | None = None, force: bool = False) -> Image:
-    """The cached image, built first when missing (or when forced)."""
+    """The cached image, built first when missing, stale or forced."""
     d = Path(directory or default_dir())
     image = None if force else Image.find(d)
-    return image or build(d)
+    return image if image is not None and image.current else build(d)
 
 
 def _run(args: list[str], cwd: Path | None = None) -> str:
@@ -130,7 +144,7 @@ def build(directory: Path | None = None) -> Image:
                         out / "initramfs.cpio.gz")
         manifest = {"kernel_package": kernel_pkg, "kernel_version": _version(debs[kernel_pkg]),
                     "kernel": kernels[0].name, "busybox": _version(debs[BUSYBOX]),
-                    "modules": initramfs.MODULES, "login": initramfs.LOGIN,
+                    "modules": initramfs.MODULES, "login": initramfs.LOGIN, "recipe": recipe(),
                     "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         # Swap the whole directory in at once: a half-built image is never found.
