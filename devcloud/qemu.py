@@ -52,7 +52,7 @@ class Guest:
         deadline = time.monotonic() + timeout
         ports = [p for p in (self.vnc_port, self.spice_port) if p]
         while time.monotonic() < deadline and self.alive:
-            if all(await _accepts(self.host, p) for p in ports):
+            if all([await _accepts(self.host, p) for p in ports]):
                 return True
             await asyncio.sleep(0.05)
         return False

@@ -6,6 +6,7 @@ rectangles to it, so tests can count pixels that are not the background.
 
 import asyncio
 import struct
+from urllib.parse import parse_qs, unquote, urlparse
 
 import websockets
 
@@ -141,3 +142,21 @@ class RFBClient:
             if fb[i] != b0 or fb[i + 1] != g0 or fb[i + 2] != r0:
                 count += 1
         return count
+
+
+# --- Nova console URLs --------------------------------------------------------------
+
+def remote_console(client, server_id, protocol="vnc", type_="novnc", mv="2.6"):
+    return client.nova("POST", f"/servers/{server_id}/remote-consoles",
+                       {"remote_console": {"protocol": protocol, "type": type_}}, mv=mv)
+
+
+def token_of(url: str) -> str:
+    inner = unquote(parse_qs(urlparse(url).query)["path"][0])    # "?token=..."
+    return parse_qs(inner[1:])["token"][0]
+
+
+def ws_url_of(url: str) -> str:
+    """What noVNC's vnc_auto.html connects to for Nova's URL: ws://host:port/?token=..."""
+    parts = urlparse(url)
+    return f"ws://{parts.netloc}/{unquote(parse_qs(parts.query)['path'][0])}"

@@ -7,13 +7,12 @@ import os
 import signal
 import socket
 import time
-from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 from websockets.exceptions import WebSocketException
 
 from devcloud import testing
-from tests.devcloud.rfb import RFBClient
+from tests.devcloud.rfb import RFBClient, remote_console, token_of, ws_url_of
 
 from .nova import Client
 
@@ -36,22 +35,6 @@ def vm(demo):
     demo.wait(server["id"], "ACTIVE")
     yield server
     demo.delete_all([server])
-
-
-def remote_console(client, server_id, protocol="vnc", type_="novnc", mv="2.6"):
-    return client.nova("POST", f"/servers/{server_id}/remote-consoles",
-                       {"remote_console": {"protocol": protocol, "type": type_}}, mv=mv)
-
-
-def token_of(url: str) -> str:
-    inner = unquote(parse_qs(urlparse(url).query)["path"][0])    # "?token=..."
-    return parse_qs(inner[1:])["token"][0]
-
-
-def ws_url_of(url: str) -> str:
-    """What noVNC's vnc_auto.html connects to for Nova's URL: ws://host:port/?token=..."""
-    parts = urlparse(url)
-    return f"ws://{parts.netloc}/{unquote(parse_qs(parts.query)['path'][0])}"
 
 
 async def test_novnc_console_draws_the_server(demo, vm, devcloud):
