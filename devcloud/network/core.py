@@ -122,8 +122,9 @@ class State:
         if coll == "networks":
             return obj["shared"] or obj["router:external"]
         if coll == "subnets":
-            network = self.store["networks"].get(obj["network_id"])
-            return bool(network and network["shared"])
+            # Subnets of shared and external networks are visible too (a real Neutron shows
+            # a tenant the floating IP pool's subnets).
+            return obj["network_id"] in self.public_networks
         if coll == "ports":
             network = self.store["networks"].get(obj["network_id"])
             return bool(network and network["project_id"] == ctx.project_id)
@@ -140,7 +141,7 @@ class State:
             mine = self.owned[coll][ctx.project_id]
             for net_id in self.public_networks:
                 net = self.store["networks"].get(net_id)
-                if net and net["shared"]:
+                if net:
                     ids += [s for s in net["subnets"] if s not in mine]
         elif coll == "ports":
             mine = self.owned[coll][ctx.project_id]

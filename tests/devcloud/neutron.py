@@ -46,6 +46,6 @@ class Neutron:
         return self.ok("POST", "/ports", {"port": {"network_id": network_id, **attrs}})["port"]
 
     def one(self, collection: str, **filters) -> dict:
-        (item,) = self.ok("GET", f"/{collection}", None) and self.call(
-            "GET", f"/{collection}", params=filters).json()[collection]
+        key = collection.replace("-", "_")
+        (item,) = self.call("GET", f"/{collection}", params=filters).json()[key]
         return item
