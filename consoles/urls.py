@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "consoles"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("helpdesk/", views.HelpdeskView.as_view(), name="helpdesk"),
+    path("sessions/", views.AuditView.as_view(), name="audit"),
+    path("<str:server_id>/", views.ConsolePageView.as_view(), name="console"),
+    path("<str:server_id>/ticket/", views.TicketView.as_view(), name="ticket"),
+]

@@ -1,0 +1,63 @@
+"""The ConsoleSession rows the relay writes (sync: called through database_sync_to_async)."""
+
+from datetime import timedelta
+
+from django.db.models import F
+from django.utils import timezone
+
+from . import conf
+from .models import ConsoleSession, ConsoleTicket
+
+
+def start(ticket: ConsoleTicket, address: str | None) -> int:
+    """The session of this ticket (one per ticket: a SPICE client's channel sockets join
+    the row its main channel made), with one more open socket."""
+    row, _ = ConsoleSession.objects.get_or_create(ticket_digest=ticket.digest, defaults=dict(
+        user_id=ticket.user_id, user_name=ticket.user_name, role=ticket.role, via=ticket.via,
+        server_id=ticket.server_id, server_name=ticket.server_name,
+        project_id=ticket.project_id, console_type=ticket.console_type, mode=ticket.mode,
+        address=address, started_at=timezone.now()))
+    ConsoleSession.objects.filter(pk=row.pk).update(sockets=F("sockets") + 1,
+                                                    open_sockets=F("open_sockets") + 1)
+    return row.pk
+
+
+def progress(record_id: int, to_client: int, to_server: int) -> None:
+    """Add bytes relayed since the last call (several sockets may share the row)."""
+    if to_client or to_server:
+        ConsoleSession.objects.filter(pk=record_id).update(
+            bytes_to_client=F("bytes_to_client") + to_client,
+            bytes_to_server=F("bytes_to_server") + to_server)
+
+
+def end(record_id: int, reason: str, to_client: int, to_server: int) -> None:
+    """One socket of the session closed (with its last unrecorded bytes); the session ends
+    with its last socket, and the first socket to close says how."""
+    ConsoleSession.objects.filter(pk=record_id).update(
+        open_sockets=F("open_sockets") - 1, bytes_to_client=F("bytes_to_client") + to_client,
+        bytes_to_server=F("bytes_to_server") + to_server)
+    ConsoleSession.objects.filter(pk=record_id, close_reason=ConsoleSession.OPEN).update(
+        close_reason=reason[:128])
+    ConsoleSession.objects.filter(pk=record_id, open_sockets__lte=0,
+                                  ended_at__isnull=True).update(ended_at=timezone.now())
+
+
+def refused(user, reason: str, ticket: ConsoleTicket | None, address: str | None) -> None:
+    """A socket refused before it reached the cloud, for the audit page. What the ticket
+    was for is shown only to the ticket's owner's side: another user learns nothing."""
+    now = timezone.now()
+    own = ticket is not None and ticket.user_id == user.user_id
+    ConsoleSession.objects.create(
+        user_id=user.user_id, user_name=user.user_name, role=user.perms.label,
+        via=ticket.via if own else "", server_id=ticket.server_id if own else "",
+        server_name=ticket.server_name if own else "",
+        project_id=ticket.project_id if own else user.project_id,
+        console_type=ticket.console_type if own else "", mode=ticket.mode if own else "",
+        address=address, started_at=now, ended_at=now,
+        close_reason=f"refused: {reason}"[:128])
+
+
+def open_count(user_id: str) -> int:
+    since = timezone.now() - timedelta(seconds=conf.max_session_age())
+    return ConsoleSession.objects.filter(user_id=user_id, ended_at__isnull=True,
+                                         started_at__gte=since).count()

@@ -1,0 +1,183 @@
+"""What the console pages show, and which connection each read uses.
+
+The rule for a server's console: the person's own token when the server is in their current
+project and they may change it (members, admins); otherwise helpdesk staff (and admins from
+the helpdesk search) go through the service account, every session audited; anyone else gets
+a 404 for a server that is not theirs, never the server.
+"""
+
+import ipaddress
+import itertools
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from openstack import exceptions as os_exc
+
+from portal.cloud import gather, service_connection, user_connection
+
+from .models import ConsoleSession
+
+USER_TOKEN, SERVICE_ACCOUNT = "user token", "service account"
+
+
+@dataclass(frozen=True)
+class ConsoleServer:
+    id: str
+    name: str
+    project_id: str
+    status: str
+    via: str             # USER_TOKEN or SERVICE_ACCOUNT
+    conn: object         # the openstacksdk connection to ask Nova with
+
+
+def _get(conn, server_id: str):
+    try:
+        return conn.compute.get_server(server_id)
+    except os_exc.NotFoundException:
+        return None
+
+
+def console_server(request, server_id: str) -> ConsoleServer:
+    """The server whose console the person may open, or Http404."""
+    user, perms = request.cloud_user, request.perms
+    try:
+        uuid.UUID(server_id)
+    except ValueError:
+        raise Http404("No such server.") from None
+    if perms.can_change:
+        conn = user_connection(request)
+        server = _get(conn, server_id)
+        # An admin's token sees every project's servers: the project is checked anyway.
+        if server is not None and server.project_id == user.project_id:
+            return ConsoleServer(server.id, server.name, server.project_id, server.status,
+                                 USER_TOKEN, conn)
+    if perms.can_search_all_projects:
+        conn = service_connection()
+        server = _get(conn, server_id)
+        if server is not None:
+            return ConsoleServer(server.id, server.name, server.project_id, server.status,
+                                 SERVICE_ACCOUNT, conn)
+    raise Http404("No such server in this project.")
+
+
+# --- helpdesk ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServerFacts:
+    id: str
+    name: str
+    status: str
+    project_id: str
+    project_name: str
+    addresses: list[str]
+    flavor: str
+    image: str
+    host: str
+    created: str
+
+
+def _addresses(server) -> list[str]:
+    out = []
+    for entries in (server.addresses or {}).values():
+        for entry in entries:
+            kind = entry.get("OS-EXT-IPS:type", "")
+            out.append(f"{entry.get('addr')}{' (floating)' if kind == 'floating' else ''}")
+    return out
+
+
+def _facts(server, projects: dict) -> ServerFacts:
+    flavor = server.flavor or {}
+    image = server.image or {}
+    return ServerFacts(
+        id=server.id, name=server.name or "", status=server.status or "",
+        project_id=server.project_id or "",
+        project_name=projects.get(server.project_id, ""),
+        addresses=_addresses(server),
+        flavor=flavor.get("original_name") or flavor.get("name") or flavor.get("id") or "",
+        image=image.get("id", "") if isinstance(image, dict) else "",
+        host=server.hypervisor_hostname or server.compute_host or "",
+        created=server.created_at or "")
+
+
+def _ip_version(text: str) -> int | None:
+    try:
+        return ipaddress.ip_address(text).version
+    except ValueError:
+        return None
+
+
+def _first(servers, limit: int) -> list:
+    return list(itertools.islice(servers, limit))
+
+
+def helpdesk_search(query: str, limit: int = 50) -> list[ServerFacts]:
+    """Servers of every project whose ID is `query`, whose name contains it, or with that IP
+    (the service account, all_tenants). Name and IP searches run concurrently; one extra call
+    names the projects."""
+    query = query.strip()
+    if not query:
+        return []
+    conn = service_connection()
+    calls = {}
+    try:
+        uuid.UUID(query)
+        calls["by_id"] = lambda: [s for s in [_get(conn, query)] if s is not None]
+    except ValueError:
+        pass
+    # Nova's name and ip filters are regular expressions: the person typed plain text.
+    pattern = re.escape(query)
+    calls["by_name"] = lambda: _first(conn.compute.servers(
+        all_projects=True, name=pattern, limit=limit), limit)
+    version = _ip_version(query)
+    if version:
+        field = "ipv4_address" if version == 4 else "ipv6_address"
+        calls["by_ip"] = lambda: _first(conn.compute.servers(
+            all_projects=True, limit=limit, **{field: f"^{pattern}$"}), limit)
+    calls["projects"] = lambda: {p.id: p.name for p in conn.identity.projects()}
+    found = gather(**calls)
+    projects = found.pop("projects")
+    seen, out = set(), []
+    for servers in found.values():
+        for server in servers:
+            if server.id not in seen:
+                seen.add(server.id)
+                out.append(_facts(server, projects))
+    return out[:limit]
+
+
+# --- audit ---------------------------------------------------------------------------
+
+def audit_sessions(request, filters: dict, limit: int = 200):
+    """Console sessions the person may see: all for admin and helpdesk, their current
+    project's otherwise; narrowed by the filter form's cleaned data."""
+    perms, user = request.perms, request.cloud_user
+    qs = ConsoleSession.objects.all()
+    if not perms.can_search_all_projects:
+        qs = qs.filter(project_id=user.project_id)
+    elif filters.get("project"):
+        qs = qs.filter(project_id=filters["project"])
+    if filters.get("user"):
+        qs = qs.filter(Q(user_name__icontains=filters["user"]) | Q(user_id=filters["user"]))
+    if filters.get("server"):
+        qs = qs.filter(Q(server_id=filters["server"]) |
+                       Q(server_name__icontains=filters["server"]))
+    if filters.get("console_type"):
+        qs = qs.filter(console_type=filters["console_type"])
+    state = filters.get("state")
+    if state == "open":
+        qs = qs.filter(ended_at__isnull=True)
+    elif state == "refused":
+        qs = qs.filter(close_reason__startswith="refused")
+    elif state == "closed":
+        qs = qs.filter(ended_at__isnull=False).exclude(close_reason__startswith="refused")
+    tz = timezone.get_current_timezone()
+    if filters.get("since"):
+        qs = qs.filter(started_at__gte=datetime.combine(filters["since"], time.min, tz))
+    if filters.get("until"):
+        qs = qs.filter(started_at__lte=datetime.combine(filters["until"], time.max, tz))
+    return qs[:limit]

@@ -1,0 +1,137 @@
+"""The upstream side of a console session: where it goes, and a connection to it.
+
+proxy  (default) the cloud's own console proxy WebSocket, from the URL Nova returned
+       (websockify on devcloud, nova-novncproxy / nova-spicehtml5proxy on a real cloud).
+       The proxy compares the Origin header with its own Host and `[console]
+       allowed_origins`; it checks after the 101, so a wrong Origin shows as a socket closed
+       at once ("Origin header does not match this host" in its log). We send its own
+       scheme://host:port, which it always accepts, so operators need not list the portal.
+direct the VNC/SPICE endpoint the admin `os-console-auth-tokens/{token}` call resolves, over
+       raw TCP (the route Nova's spice-direct type, microversion 2.99, is made for). Needs
+       the service account, and the portal must reach the compute hosts.
+"""
+
+import asyncio
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import websockets
+
+from .tickets import Target
+
+CHUNK = 64 * 1024
+
+
+class UpstreamError(Exception):
+    pass
+
+
+# --- targets ---------------------------------------------------------------------------
+
+def _ws_path(url) -> str:
+    query = parse_qs(url.query)
+    if "path" in query:          # noVNC pages: ?path=%3Ftoken%3D… (or websockify?token=…)
+        return "/" + unquote(query["path"][0]).lstrip("/")
+    if "token" in query:         # spice_auto.html?token=…
+        return f"/?token={query['token'][0]}"
+    raise UpstreamError("the console URL carries no token")
+
+
+def proxy_target(console_url: str) -> Target:
+    url = urlsplit(console_url)
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise UpstreamError("the console URL is not an http(s) URL")
+    ws_scheme = "wss" if url.scheme == "https" else "ws"
+    return Target(kind="ws", url=f"{ws_scheme}://{url.netloc}{_ws_path(url)}",
+                  origin=f"{url.scheme}://{url.netloc}")
+
+
+def console_token(console_url: str) -> str:
+    """Nova's token inside a console URL (for os-console-auth-tokens)."""
+    path = _ws_path(urlsplit(console_url))
+    token = parse_qs(urlsplit(path).query).get("token")
+    if not token:
+        raise UpstreamError("the console URL carries no token")
+    return token[0]
+
+
+def direct_target(auth: dict) -> Target:
+    """From the os-console-auth-tokens body: host, port, internal_access_path."""
+    if not auth.get("host") or not auth.get("port"):
+        raise UpstreamError("the cloud resolved the console token to no host/port")
+    return Target(kind="tcp", host=str(auth["host"]), port=int(auth["port"]),
+                  connect_path=auth.get("internal_access_path") or "")
+
+
+# --- connections -----------------------------------------------------------------------
+
+class WebSocketUpstream:
+    def __init__(self, ws):
+        self.ws = ws
+
+    async def send(self, data: bytes) -> None:
+        await self.ws.send(data)
+
+    async def recv(self) -> bytes | None:
+        """The next chunk, or None when the upstream closed."""
+        try:
+            data = await self.ws.recv()
+        except websockets.ConnectionClosed:
+            return None
+        return data if isinstance(data, bytes) else data.encode()
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+class TCPUpstream:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.reader, self.writer = reader, writer
+
+    async def send(self, data: bytes) -> None:
+        self.writer.write(data)
+        await self.writer.drain()
+
+    async def recv(self) -> bytes | None:
+        try:
+            data = await self.reader.read(CHUNK)
+        except (ConnectionError, OSError):
+            return None
+        return data or None
+
+    async def close(self) -> None:
+        self.writer.close()
+        try:
+            await self.writer.wait_closed()
+        except (ConnectionError, OSError):
+            pass
+
+
+async def _http_connect(reader, writer, path: str) -> None:
+    """What Nova's proxy does when a driver gives an internal_access_path."""
+    writer.write(f"CONNECT {path} HTTP/1.1\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    if b" 200" not in head.split(b"\r\n", 1)[0]:
+        raise UpstreamError("the console host refused the CONNECT")
+
+
+async def open_upstream(target: Target, timeout: float):
+    """Connect to the target; raises UpstreamError (never with the URL: it holds a token)."""
+    try:
+        async with asyncio.timeout(timeout):
+            if target.kind == "ws":
+                ws = await websockets.connect(
+                    target.url, origin=target.origin, subprotocols=["binary"],
+                    max_size=None, compression=None, open_timeout=None,
+                    ping_interval=None, user_agent_header="Stackport console relay")
+                return WebSocketUpstream(ws)
+            if target.kind == "tcp":
+                reader, writer = await asyncio.open_connection(target.host, target.port,
+                                                               limit=CHUNK * 4)
+                if target.connect_path:
+                    await _http_connect(reader, writer, target.connect_path)
+                return TCPUpstream(reader, writer)
+    except (OSError, TimeoutError, websockets.WebSocketException,
+            asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
+        raise UpstreamError(type(exc).__name__) from None
+    raise UpstreamError(f"unknown target kind {target.kind!r}")
