@@ -1,0 +1,17 @@
+import pytest
+
+from . import live
+
+
+@pytest.fixture(scope="module")
+def alice_server(cloud):
+    with live.server(cloud, "alice") as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def direct_portal(cloud, tmp_path_factory):
+    """A second live portal with PORTAL_CONSOLE_MODE=direct."""
+    with live.extra_portal(cloud, tmp_path_factory.mktemp("direct"),
+                           PORTAL_CONSOLE_MODE="direct") as portal:
+        yield portal
