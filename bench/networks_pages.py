@@ -25,7 +25,7 @@ def seed(dc, conn, admin) -> None:
     admin.network.update_quota(pid, networks=-1, subnets=-1, floating_ips=-1, ports=-1,
                                routers=-1)
     pool = admin.network.create_network(name="bench-pool", is_router_external=True,
-                                        provider_network_type="flat",
+                                        provider_network_type="vlan", provider_segmentation_id=3500,
                                         provider_physical_network="physnet1")
     admin.network.create_subnet(network_id=pool.id, cidr="100.64.0.0/20", ip_version=4,
                                 enable_dhcp=False,
