@@ -145,6 +145,10 @@ async def remote_console(request):
 async def console_auth_token(request):
     if not request["ctx"].is_admin:
         raise policy_error("os_compute_api:os-console-auth-tokens")
+    if not mv(request, "2.31"):
+        # below 2.31 the API served rdp-html5 only, which Nova no longer has: a bare 400
+        raise CloudError(400, "The server could not comply with the request since it is "
+                              "either malformed or otherwise incorrect.")
     consoles = compute_of(request).consoles
     info = None
     if consoles is not None and hasattr(consoles, "auth_token"):
