@@ -1,0 +1,121 @@
+"""The console pages against the cloud under test (Django test client): who may open what,
+the types the cloud does not offer, the helpdesk search, the audit page's scope."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from consoles.models import ConsoleSession, ConsoleTicket
+
+pytestmark = pytest.mark.django_db
+
+
+def client_as(cloud, who: str) -> Client:
+    acct = cloud.accounts[who]
+    client = Client()
+    resp = client.post("/login/", {"domain": acct.domain, "username": acct.username,
+                                   "password": acct.password})
+    assert resp.status_code == 302, f"login as {who} failed"
+    return client
+
+
+def ws_paths(html: str) -> list[str]:
+    return re.findall(r"/ws/consoles/[^\"/]+/", html)
+
+
+def test_owner_gets_a_page_with_one_ticket(portal_settings, cloud, alice_server):
+    resp = client_as(cloud, "alice").get(f"/consoles/{alice_server.id}/")
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert len(ws_paths(html)) == 1 and "token=" not in html
+    assert resp["Cache-Control"] == "no-store"
+    ticket = ConsoleTicket.objects.get()
+    # Stored hashed: the ticket from the page is nowhere in the row.
+    ticket_value = ws_paths(html)[0].split("/")[3]
+    assert ticket_value not in str(ticket.__dict__)
+    assert ticket.via == "user token" and ticket.max_uses == 1
+
+
+def test_bob_gets_404_for_alices_server(portal_settings, cloud, alice_server):
+    bob = client_as(cloud, "bob")
+    assert bob.get(f"/consoles/{alice_server.id}/").status_code == 404
+    assert bob.post(f"/consoles/{alice_server.id}/ticket/").status_code == 404
+    assert not ConsoleTicket.objects.exists()
+
+
+def test_reader_is_refused(portal_settings, cloud, alice_server):
+    reader = client_as(cloud, "reader")
+    assert reader.get(f"/consoles/{alice_server.id}/").status_code == 403
+    assert reader.post(f"/consoles/{alice_server.id}/ticket/").status_code == 403
+    assert not ConsoleTicket.objects.exists()
+
+
+def test_helpdesk_opens_any_server_through_the_service_account(portal_settings, cloud,
+                                                               alice_server):
+    helpdesk = client_as(cloud, "helpdesk")
+    resp = helpdesk.get(f"/consoles/{alice_server.id}/")
+    assert resp.status_code == 200 and len(ws_paths(resp.content.decode())) == 1
+    ticket = ConsoleTicket.objects.get()
+    assert (ticket.via, ticket.role) == ("service account", "helpdesk")
+    assert ticket.project_id == alice_server.project_id
+    # A reconnect's fresh ticket: helpdesk may POST for that, and only that.
+    again = helpdesk.post(f"/consoles/{alice_server.id}/ticket/?type=novnc")
+    assert again.status_code == 200 and again.json()["ws"].startswith("/ws/consoles/")
+
+
+def test_types_the_cloud_does_not_offer_give_a_plain_message(portal_settings, cloud,
+                                                             alice_server):
+    alice = client_as(cloud, "alice")
+    for kind, words in [("xvpvnc", "Removed from Nova"), ("rdp-html5", "Hyper-V")]:
+        html = alice.get(f"/consoles/{alice_server.id}/?type={kind}").content.decode()
+        assert 'data-testid="console-error"' in html and words in html
+        assert not ws_paths(html)
+    if not cloud.is_devcloud or not cloud.devcloud:
+        return
+    html = alice.get(f"/consoles/{alice_server.id}/?type=spice-html5").content.decode()
+    if "data-ws=" not in html:   # devcloud without --qemu: Nova's own refusal, in words
+        assert "does not offer SPICE consoles" in html
+        assert "Unavailable console type spice-html5" in html
+    ticket = alice.post(f"/consoles/{alice_server.id}/ticket/?type=xvpvnc")
+    assert ticket.status_code == 400
+
+
+def test_htmx_gets_the_embeddable_partial(portal_settings, cloud, alice_server):
+    html = client_as(cloud, "alice").get(f"/consoles/{alice_server.id}/",
+                                         HTTP_HX_REQUEST="true").content.decode()
+    assert html.lstrip().startswith("<section") and "<html" not in html
+
+
+def test_helpdesk_search_by_name_id_and_ip(portal_settings, cloud, alice_server):
+    helpdesk = client_as(cloud, "helpdesk")
+    address = next(a["addr"] for net in alice_server.addresses.values() for a in net)
+    for query in (alice_server.name, alice_server.id, address):
+        html = helpdesk.get("/consoles/helpdesk/", {"q": query}).content.decode()
+        assert alice_server.id in html, f"search for {query!r} missed the server"
+        assert "Open console" in html
+    # The search page is read-only: no form that changes anything.
+    assert 'method="post"' not in html.split('<main class="content">')[1].lower()
+
+
+def test_helpdesk_search_is_for_helpdesk_and_admins(portal_settings, cloud):
+    assert client_as(cloud, "alice").get("/consoles/helpdesk/?q=x").status_code == 403
+
+
+def test_audit_page_scope(portal_settings, cloud, alice_server):
+    def session(user, project):
+        from django.utils import timezone
+        return ConsoleSession.objects.create(
+            user_id=user, user_name=user, role="member", via="user token",
+            server_id="s", server_name="vm", project_id=project, console_type="novnc",
+            mode="proxy", started_at=timezone.now())
+    alice = client_as(cloud, "alice")
+    alpha = alice.session["cloud"]["project_id"]
+    session("alice", alpha)
+    session("bob", "someone-elses-project")
+    html = alice.get("/consoles/sessions/").content.decode()
+    assert "someone-elses-project" not in html and alpha in html
+    html = client_as(cloud, "helpdesk").get("/consoles/sessions/").content.decode()
+    assert "someone-elses-project" in html and alpha in html
+    html = client_as(cloud, "admin").get("/consoles/sessions/?user=bob").content.decode()
+    assert "someone-elses-project" in html and alpha not in html
