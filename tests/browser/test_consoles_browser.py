@@ -1,0 +1,144 @@
+"""Consoles in Chromium: the noVNC page connects through the portal's relay and draws the
+server's screen; with qemu, the SPICE page does too; closing the page leaves an audit
+record with its byte counts."""
+
+import io
+import re
+import shutil
+import time
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from devcloud import testing, vnc
+from tests.conftest import DEVCLOUD_ACCOUNTS, CloudTarget, browser_login
+from tests.consoles import live
+
+pytestmark = pytest.mark.browser
+
+CANVAS_LIT = """(sel) => {
+  const canvas = document.querySelector(sel + ' canvas');
+  if (!canvas || !canvas.width) return 0;
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const seen = new Set();
+  let lit = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const px = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    seen.add(px);
+    if (data[i] + data[i + 1] + data[i + 2] > 120) lit++;
+  }
+  return seen.size > 1 ? lit : 0;
+}"""
+
+
+def header_difference(shot: Image.Image, title: str) -> float:
+    """Mean difference between the screenshot's top text row and devcloud's rendering of a
+    header with `title` (the same font and layout): ~0 when that name is on screen. The
+    element screenshot may sit a pixel off the canvas: the best of small offsets counts."""
+    expected = vnc.Screen(title).image().crop((2, 2, vnc.WIDTH - 20, vnc.CELL_H - 2))
+    shot = shot.convert("RGB")
+    return min(
+        sum(ImageStat.Stat(ImageChops.difference(expected, shot.crop(
+            (2 + dx, 2 + dy, vnc.WIDTH - 20 + dx, vnc.CELL_H - 2 + dy)))).mean) / 3
+        for dx in (-1, 0, 1) for dy in (-1, 0, 1, 2))
+
+
+@pytest.fixture(scope="module")
+def alice_server(cloud):
+    with live.server(cloud, "alice", name=f"console-b-{int(time.time()) % 10000}") as srv:
+        yield srv
+
+
+def audit_row(portal, session, server_id, timeout=10.0) -> dict:
+    """The ended session of this server on alice's audit page."""
+    deadline = time.monotonic() + timeout
+    while True:
+        html = session.get(f"{portal.url}/consoles/sessions/", params={
+            "server": server_id, "state": "closed"}).text
+        row = re.search(r'<tr data-session="\d+">(.*?)</tr>', html, re.S)
+        if row:
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+            return {"to_client": int(cells[8]), "to_server": int(cells[9]),
+                    "closed": cells[10].strip(), "type": cells[6]}
+        if time.monotonic() > deadline:
+            raise AssertionError("no closed console session on the audit page")
+        time.sleep(0.3)
+
+
+def test_novnc_page_draws_the_server_screen_and_is_audited(page, live_portal, cloud,
+                                                          alice_server, tmp_path):
+    browser_login(page, live_portal, cloud, "alice")
+    page.goto(f"{live_portal.url}/consoles/{alice_server.id}/")
+    page.wait_for_selector('[data-testid=console-state][data-state="connected"]')
+    # 1:1 pixels for the screenshot comparison.
+    page.uncheck('[data-action="scale"]')
+    page.wait_for_function(f"({CANVAS_LIT})('[data-screen]') > 1000", timeout=10000)
+    canvas = page.locator("[data-screen] canvas")
+    shot = Image.open(io.BytesIO(canvas.screenshot(path=str(tmp_path / "novnc.png"))))
+    if cloud.is_devcloud:
+        title = f"{alice_server.name}  ({alice_server.id})"
+        right = header_difference(shot, title)
+        wrong = header_difference(shot, "someone-else  (00000000-0000-0000-0000-000000000000)")
+        assert right < 2.0 < wrong, (right, wrong)
+
+    # Paste text: typed into the console, which echoes it.
+    before = canvas.screenshot()
+    page.fill('[data-action="paste"] input[name=text]', "hello console")
+    page.click('[data-action="paste"] button[type=submit]')
+    deadline = time.monotonic() + 10
+    while canvas.screenshot() == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert canvas.screenshot() != before, "the pasted text did not show on the console"
+
+    page.context.close()       # the browser goes: the relay closes and writes the record
+    row = audit_row(live_portal, live_portal.login("alice", cloud), alice_server.id)
+    assert row["closed"] == "client closed" and row["type"] == "novnc"
+    assert row["to_client"] > 720 * 400 and row["to_server"] > 20
+
+
+def test_reconnect_takes_a_fresh_ticket(page, live_portal, cloud, alice_server):
+    browser_login(page, live_portal, cloud, "alice")
+    page.goto(f"{live_portal.url}/consoles/{alice_server.id}/")
+    page.wait_for_selector('[data-testid=console-state][data-state="connected"]')
+    assert page.locator("[data-console]").get_attribute("data-ws") is None  # spent, dropped
+    with page.expect_response(re.compile(r"/ticket/")) as ticket:
+        page.click('[data-action="reconnect"]')
+    assert ticket.value.status == 200
+    page.wait_for_selector('[data-testid=console-state][data-state="connected"]')
+
+
+def test_unavailable_type_shows_a_message(page, live_portal, cloud, alice_server):
+    browser_login(page, live_portal, cloud, "alice")
+    page.goto(f"{live_portal.url}/consoles/{alice_server.id}/?type=xvpvnc")
+    assert "Removed from Nova" in page.inner_text("[data-testid=console-error]")
+    assert page.locator("[data-screen]").count() == 0
+
+
+# --- SPICE: a devcloud with --qemu and a portal pointed at it ----------------------------
+
+@pytest.fixture(scope="module")
+def qemu_cloud(tmp_path_factory):
+    if shutil.which("qemu-system-x86_64") is None:
+        pytest.skip("qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)")
+    with testing.running(tmp_path_factory.mktemp("qemu-devcloud") / "state", "--qemu",
+                         "--build-delay", "0.3") as running:
+        yield CloudTarget(name="devcloud-qemu", auth_url=running.auth_url,
+                          clouds_yaml=running.clouds_yaml, service_cloud="devcloud-portal",
+                          accounts=DEVCLOUD_ACCOUNTS, devcloud=running)
+
+
+@pytest.mark.qemu
+def test_spice_page_connects_and_draws(page, qemu_cloud, tmp_path):
+    with live.extra_portal(qemu_cloud, tmp_path) as portal, \
+            live.server(qemu_cloud, "alice") as srv:
+        browser_login(page, portal, qemu_cloud, "alice")
+        page.goto(f"{portal.url}/consoles/{srv.id}/?type=spice-html5")
+        assert page.locator("[data-testid=console-error]").count() == 0, \
+            page.inner_text("[data-testid=console-error]")
+        page.wait_for_selector('[data-testid=console-state][data-state="connected"]',
+                               timeout=20000)
+        page.wait_for_function(f"({CANVAS_LIT})('[data-screen]') > 100", timeout=20000)
+        page.locator("[data-screen]").screenshot(path=str(tmp_path / "spice.png"))
+        page.context.close()
+        row = audit_row(portal, portal.login("alice", qemu_cloud), srv.id)
+        assert row["type"] == "spice-html5" and row["to_client"] > 0
