@@ -1,0 +1,122 @@
+"""The poller's follow-ups, each idempotent (a step already on the timeline is not done
+again) and each saying whether it is finished; tasks.py retries them with backoff.
+Service account only: user tokens never reach the broker."""
+
+import re
+
+from openstack import exceptions as os_exc
+
+from portal.cloud import service_connection
+from portal.events import publish
+
+from . import fragments, timeline
+from .models import ServerState
+
+LEASE = re.compile(r"udhcpc: lease of (?P<ip>[\d.]+) obtained from (?P<server>[\d.]+)")
+LINK = re.compile(r"link/ether (?P<mac>[0-9a-f:]{17})")
+
+
+class NotYet(Exception):
+    """The thing waited for has not happened yet: try again later."""
+
+
+def _state(server_id: str) -> ServerState | None:
+    return ServerState.objects.filter(server_id=server_id).first()
+
+
+def _announce(state: ServerState, wants_floating_ip: bool = False) -> None:
+    publish(state.project_id, fragments.timeline_of(state.server_id, wants_floating_ip))
+
+
+def dhcp_lease(server_id: str, conn=None) -> str:
+    """Find the guest's DHCP lease in its console log (the seed's proof it got its IP)."""
+    state = _state(server_id)
+    if state is None or timeline.has(server_id, "dhcp_lease"):
+        return "done"
+    conn = conn or service_connection()
+    try:
+        output = conn.compute.get_server_console_output(server_id)["output"] or ""
+    except os_exc.NotFoundException:
+        return "server gone"
+    leases = [m.groupdict() for m in LEASE.finditer(output)]
+    if not leases:
+        raise NotYet("no DHCP lease in the console log yet")
+    macs = LINK.findall(output)
+    detail = "; ".join(f"lease of {le['ip']} from {le['server']}" for le in leases)
+    if macs:
+        detail += " (" + ", ".join(m for m in macs if m != "00:00:00:00:00:00") + ")"
+    timeline.record(server_id, state.project_id, "dhcp_lease", detail)
+    _announce(state, bool(state.request_id))
+    return "recorded"
+
+
+def dhcp_lease_missing(server_id: str) -> None:
+    """After the last try: say so on the timeline rather than leave it pending forever."""
+    state = _state(server_id)
+    if state is not None:
+        timeline.record(server_id, state.project_id, "dhcp_lease",
+                        "no DHCP lease line appeared in the console log", failed=True)
+        _announce(state)
+
+
+def attach_floating_ip(server_id: str, pool_id: str, conn=None) -> str:
+    """Give the server's first port a floating IP from the pool, once (a retry finds the
+    one it made before)."""
+    state = _state(server_id)
+    if state is None or timeline.has(server_id, "floating_ip"):
+        return "done"
+    conn = conn or service_connection()
+    ports = list(conn.network.ports(device_id=server_id))
+    if not ports:
+        raise NotYet("the server has no port yet")
+    port = sorted(ports, key=lambda p: p.created_at or "")[0]
+    existing = list(conn.network.ips(port_id=port.id))
+    fip = existing[0] if existing else conn.network.create_ip(
+        floating_network_id=pool_id, port_id=port.id, project_id=port.project_id,
+        description=f"stackport: launch of {state.name}")
+    timeline.record(server_id, state.project_id, "floating_ip", fip.floating_ip_address)
+    row = dict(state.row)
+    if fip.floating_ip_address not in row.get("floating", []):
+        row["floating"] = [*row.get("floating", []), fip.floating_ip_address]
+        state.row = row
+        state.save(update_fields=["row"])
+    # Nova's server does not change when Neutron attaches a floating IP, so changes-since
+    # will not report it: publish the row ourselves.
+    publish(state.project_id, fragments.server(row, True))
+    return "attached"
+
+
+def floating_ip_failed(server_id: str, reason: str) -> None:
+    state = _state(server_id)
+    if state is not None:
+        timeline.record(server_id, state.project_id, "floating_ip",
+                        f"could not attach: {reason}", failed=True)
+        _announce(state, True)
+
+
+def addresses_free(server_id: str, conn=None) -> str:
+    """After a delete: the server's ports are gone and each of its fixed IPs is held by no
+    port in its subnet — asked of Neutron, not assumed."""
+    state = _state(server_id)
+    if state is None or timeline.has(server_id, "ip_free"):
+        return "done"
+    conn = conn or service_connection()
+    if list(conn.network.ports(device_id=server_id)):
+        raise NotYet("the server's ports are still there")
+    timeline.record(server_id, state.project_id, "ports_removed")
+    held = []
+    freed = []
+    for port in state.ports:
+        for fixed in port.get("fixed_ips", []):
+            ip, subnet = fixed["ip_address"], fixed["subnet_id"]
+            holders = list(conn.network.ports(fixed_ips=[f"ip_address={ip}",
+                                                         f"subnet_id={subnet}"]))
+            (held if holders else freed).append(ip)
+    if held:
+        raise NotYet(f"{', '.join(held)} still in use")
+    detail = (", ".join(freed) + " free") if freed else "the server had no fixed addresses"
+    timeline.record(server_id, state.project_id, "ip_free", detail)
+    _announce(state)
+    return "verified"
+
+

@@ -1,0 +1,115 @@
+"""The launch form and the key pair forms: choices come from the page's selector, so an
+ID the page did not offer (another project's network, say) is a validation error."""
+
+import uuid
+
+from django import forms
+from django.core.validators import RegexValidator
+
+MAX_COUNT = 500
+NAME = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,62}$",
+                      "Use letters, digits, spaces, dots, dashes or underscores (up to 63), "
+                      "starting with a letter or digit.")
+KEY_NAME = RegexValidator(r"^[A-Za-z0-9_ -]{1,255}$",
+                          "Use letters, digits, spaces, dashes or underscores.")
+PUBLIC_KEY_PREFIXES = ("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-", "ssh-dss ")
+
+
+def flavor_label(f) -> str:
+    return f"{f.name} — {f.vcpus} vCPU, {f.ram} MiB RAM, {f.disk} GB disk"
+
+
+def _network_label(n, cidrs: dict) -> str:
+    subnets = ", ".join(cidrs.get(n.id, [])) or "no subnet"
+    return f"{n.name or n.id} ({subnets})"
+
+
+class LaunchForm(forms.Form):
+    KEY_NONE, KEY_EXISTING, KEY_CREATE, KEY_IMPORT = "none", "existing", "create", "import"
+
+    request_id = forms.CharField(widget=forms.HiddenInput)
+    name = forms.CharField(max_length=63, validators=[NAME])
+    flavor = forms.ChoiceField()
+    image = forms.ChoiceField()
+    networks = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+    count = forms.IntegerField(min_value=1, max_value=MAX_COUNT, initial=1,
+                               help_text="Several servers are made in one request, named "
+                                         "name-1, name-2 …")
+    key_mode = forms.ChoiceField(label="Key pair", initial=KEY_NONE, choices=[
+        (KEY_NONE, "No key pair"), (KEY_EXISTING, "Use an existing key pair"),
+        (KEY_CREATE, "Create a new key pair"), (KEY_IMPORT, "Import a public key")])
+    key_name = forms.ChoiceField(label="Existing key pair", required=False)
+    new_key_name = forms.CharField(label="New key pair name", required=False,
+                                   validators=[KEY_NAME], max_length=255)
+    public_key = forms.CharField(label="Public key (to import)", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    security_groups = forms.MultipleChoiceField(required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    user_data = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                help_text="cloud-init user data (a script or #cloud-config)")
+    floating_pool = forms.ChoiceField(label="Attach a floating IP once active",
+                                      required=False)
+
+    def __init__(self, *args, options: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = options
+        self.fields["flavor"].choices = [(f.id, flavor_label(f)) for f in options["flavors"]]
+        self.fields["image"].choices = [(i.id, i.name or i.id) for i in options["images"]]
+        self.fields["networks"].choices = [(n.id, _network_label(n, options["cidrs"]))
+                                           for n in options["tenant_networks"]]
+        self.fields["key_name"].choices = [("", "—")] + [(k.name, k.name)
+                                                         for k in options["keypairs"]]
+        self.fields["security_groups"].choices = [(g.name, g.name) for g in
+                                                  options["security_groups"]]
+        self.fields["floating_pool"].choices = [("", "No floating IP")] + [
+            (p.id, f"from pool {p.name}") for p in options["pools"]]
+        if not self.is_bound:
+            self.initial.update(self.defaults())
+
+    def defaults(self) -> dict:
+        """Two clicks to the seed's `server create --flavor 1 --image cirros --network …`."""
+        o = self.options
+        flavor = next((f.id for f in o["flavors"] if f.id == "1"),
+                      o["flavors"][0].id if o["flavors"] else None)
+        image = next((i.id for i in o["images"] if (i.name or "").startswith("cirros")),
+                     o["images"][0].id if o["images"] else None)
+        nets = o["tenant_networks"]
+        groups = [g.name for g in o["security_groups"] if g.name == "default"]
+        return {"request_id": uuid.uuid4().hex, "flavor": flavor, "image": image,
+                "networks": [nets[0].id] if len(nets) >= 1 else [], "count": 1,
+                "security_groups": groups}
+
+    def flavor_obj(self):
+        return next(f for f in self.options["flavors"] if f.id == self.cleaned_data["flavor"])
+
+    def clean(self):
+        data = super().clean()
+        mode = data.get("key_mode")
+        if mode == self.KEY_EXISTING and not data.get("key_name"):
+            self.add_error("key_name", "Pick a key pair.")
+        if mode in (self.KEY_CREATE, self.KEY_IMPORT):
+            name = data.get("new_key_name")
+            if not name:
+                self.add_error("new_key_name", "Give the new key pair a name.")
+            elif name in {k.name for k in self.options["keypairs"]}:
+                self.add_error("new_key_name", "You already have a key pair with this name.")
+        if mode == self.KEY_IMPORT:
+            key = (data.get("public_key") or "").strip()
+            if not key.startswith(PUBLIC_KEY_PREFIXES):
+                self.add_error("public_key", "Paste an OpenSSH public key (it starts with "
+                                             "ssh-ed25519, ssh-rsa or ecdsa-sha2-…).")
+        return data
+
+
+class KeypairCreateForm(forms.Form):
+    name = forms.CharField(max_length=255, validators=[KEY_NAME])
+    public_key = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text="Leave empty to have a new key made for you; "
+                                           "its private half is shown once.")
+
+    def clean_public_key(self):
+        key = self.cleaned_data["public_key"].strip()
+        if key and not key.startswith(PUBLIC_KEY_PREFIXES):
+            raise forms.ValidationError("Paste an OpenSSH public key (it starts with "
+                                        "ssh-ed25519, ssh-rsa or ecdsa-sha2-…).")
+        return key

@@ -1,0 +1,202 @@
+"""The poller: one tick looks at the whole cloud with the service account.
+
+    1 Nova call     GET /servers/detail?all_tenants=1&changes-since=<since>
+    1 Neutron call  GET /ports?device_id=a&device_id=b…  (changed servers only, if any)
+
+It diffs the answer against ServerState, writes timeline steps, publishes each changed
+server's row/status/timeline to its project, and queues the follow-ups (DHCP lease check,
+floating IP attach, address-free check), which are their own tasks. `since` moves only
+after a poll has been fully processed, so a poll killed half-way is simply done again by
+the next tick (changes-since catches up). Beat fires every second; `tick` decides whether
+a poll is due: 1 s while anything is in transition, 30 s otherwise, backing off while
+Nova does not answer.
+"""
+
+import logging
+import time
+from collections import defaultdict
+from datetime import UTC, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as os_exc
+from redis.exceptions import LockError
+
+from portal.cloud import service_connection
+from portal.events import publish
+
+from . import fragments, pollstate, rows, timeline
+from .models import LaunchRequest, ServerState
+from .names import image_names
+
+log = logging.getLogger(__name__)
+PORTS_PER_QUERY = 120  # device_id filters per Neutron call (keeps the URL under 8 KB)
+OVERLAP = timedelta(seconds=1)  # Nova's updated_at has 1 s resolution: look back a little
+UNREACHABLE = (os_exc.SDKException, ks_exc.ClientException)
+
+
+def tick(force: bool = False, conn=None) -> dict:
+    """The periodic task's body: poll if due and if no other poll is running."""
+    now = time.time()
+    if not force and now < pollstate.next_at():
+        return {"polled": False, "reason": "not due"}
+    lock = pollstate.lock()
+    if not lock.acquire():
+        return {"polled": False, "reason": "another poll is running"}
+    try:
+        return poll(conn or service_connection())
+    finally:
+        try:
+            lock.release()
+        except LockError:  # held longer than its timeout: someone else may poll already
+            log.warning("poll lock expired before the poll ended")
+
+
+def _list_changed(conn, since: str | None) -> list:
+    query = {"details": True, "all_projects": True}
+    if since:
+        query["changes_since"] = since
+    return list(conn.compute.servers(**query))
+
+
+def poll(conn) -> dict:
+    started = time.time()
+    since = pollstate.since()
+    try:
+        servers = _list_changed(conn, since)
+        changed = _changed(servers)
+        ports = _ports(conn, [s.id for s in changed])
+        names = image_names(conn, {rows.image_id_of(s) for s in changed})
+    except UNREACHABLE as exc:
+        if isinstance(exc, os_exc.HttpException) and exc.status_code and \
+                exc.status_code < 500 and exc.status_code not in (401, 408, 429):
+            raise
+        delay = pollstate.failed(time.time())
+        log.warning("poll failed (%s); next try in %.0f s", exc, delay)
+        if pollstate.failures() == 1:
+            _broadcast(fragments.stale(pollstate.staleness()))
+        return {"polled": False, "reason": f"cloud did not answer: {exc}"}
+    by_project = defaultdict(list)
+    for server in changed:
+        by_project[server.project_id].append(_apply(server, ports.get(server.id, []), names))
+    for project_id, html in by_project.items():
+        publish(project_id, "".join(html))
+    was_failing = pollstate.failures() > 0
+    if servers:
+        newest = max(parse_datetime(s.updated_at) for s in servers if s.updated_at)
+        pollstate.set_since((newest - OVERLAP).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    pollstate.succeeded(time.time(), transitional=_anything_transitional())
+    if was_failing:
+        _broadcast(fragments.stale(None))
+    return {"polled": True, "servers": len(servers), "changed": len(changed),
+            "seconds": round(time.time() - started, 3)}
+
+
+def _changed(servers) -> list:
+    """Servers whose status, task, addresses or name differ from what we saw last."""
+    known = ServerState.objects.in_bulk([s.id for s in servers])
+    out = []
+    for s in servers:
+        prev = known.get(s.id)
+        fixed, floating = rows.addresses(s)
+        if (prev is None or prev.status != s.status or prev.task_state != (s.task_state or "")
+                or prev.name != s.name or prev.row.get("fixed") != fixed
+                or prev.row.get("floating") != floating):
+            out.append(s)
+    return out
+
+
+def _ports(conn, server_ids: list[str]) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = defaultdict(list)
+    for i in range(0, len(server_ids), PORTS_PER_QUERY):
+        for p in conn.network.ports(device_id=server_ids[i:i + PORTS_PER_QUERY]):
+            found[p.device_id].append({
+                "id": p.id, "mac": p.mac_address, "network_id": p.network_id,
+                "fixed_ips": p.fixed_ips or [], "created_at": p.created_at})
+    return found
+
+
+def _at(value):
+    parsed = parse_datetime(value) if value else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed or timezone.now()
+
+
+def _apply(server, ports: list[dict], names: dict) -> str:
+    """Record what changed for one server; return its fragments."""
+    sid, project = server.id, server.project_id
+    prev = ServerState.objects.filter(server_id=sid).first()
+    row = rows.row(server, names)
+    launch = _launch_of(server)
+    if server.status != "DELETED":
+        _launch_steps(server, ports, prev, launch)
+    else:
+        _delete_steps(server, ports)
+    kept_ports = ports or (prev.ports if prev else [])
+    ServerState.objects.update_or_create(server_id=sid, defaults={
+        "project_id": project, "name": server.name or "", "status": server.status,
+        "task_state": server.task_state or "", "row": row,
+        "ports": [{k: v for k, v in p.items() if k != "created_at"} for p in kept_ports],
+        "request_id": launch.request_id if launch else ""})
+    return fragments.server(row, bool(launch and launch.floating_pool_id))
+
+
+def _launch_of(server) -> LaunchRequest | None:
+    rid = (server.metadata or {}).get("stackport_request")
+    return LaunchRequest.objects.filter(request_id=rid).first() if rid else None
+
+
+def _port_detail(ports: list[dict]) -> str:
+    parts = []
+    for p in ports:
+        ips = ", ".join(f["ip_address"] for f in p["fixed_ips"])
+        parts.append(f"MAC {p['mac']}, IP {ips}")
+    return "; ".join(parts)
+
+
+def _launch_steps(server, ports, prev, launch) -> None:
+    from . import tasks  # the follow-ups are Celery tasks; imported late (tasks imports us)
+
+    sid, project = server.id, server.project_id
+    if prev is None or not timeline.has(sid, "building"):
+        timeline.record(sid, project, "building", at=_at(server.created_at))
+    if ports and not timeline.has(sid, "port_created"):
+        timeline.record(sid, project, "port_created", _port_detail(ports),
+                        at=_at(min(p["created_at"] or "" for p in ports) or None))
+    if server.status == "ACTIVE" and timeline.record(
+            sid, project, "active", at=_at(server.launched_at)):
+        tasks.check_dhcp_lease.delay(sid)
+        if launch and launch.floating_pool_id:
+            tasks.attach_floating_ip.delay(sid, launch.floating_pool_id)
+    if server.status == "ERROR":
+        fault = (server.fault or {}).get("message") or "Nova gave no reason."
+        timeline.record(sid, project, "error", fault, failed=True)
+    _, floating = rows.addresses(server)
+    if floating and not timeline.has(sid, "floating_ip"):
+        timeline.record(sid, project, "floating_ip", ", ".join(floating))
+
+
+def _delete_steps(server, ports) -> None:
+    from . import tasks
+
+    sid, project = server.id, server.project_id
+    timeline.record(sid, project, "delete_requested", "outside the portal",
+                    at=_at(server.updated_at))
+    if not ports:
+        timeline.record(sid, project, "ports_removed")
+    if timeline.record(sid, project, "server_gone", at=_at(server.terminated_at)):
+        tasks.verify_addresses_free.delay(sid)
+
+
+def _anything_transitional() -> bool:
+    return ServerState.objects.filter(
+        Q(status__in=rows.TRANSITIONAL) | ~Q(task_state="")).exists()
+
+
+def _broadcast(html: str) -> None:
+    """To every project with servers (the stale notice is the same for all)."""
+    for project_id in ServerState.objects.values_list("project_id", flat=True).distinct():
+        publish(project_id, html)

@@ -1,0 +1,106 @@
+"""The poller's own state, in Redis (shared by every worker and web process):
+
+    since       the changes-since for the next poll (Nova's own clock, never ours)
+    last_good   when a poll last succeeded (epoch seconds)
+    failures    consecutive failed polls (0 when Nova answers)
+    next_at     when the next poll is due; beat fires every second, the task decides
+    lock        held while a poll runs, so two never overlap
+"""
+
+import hashlib
+from datetime import UTC, datetime
+
+import redis
+from django.conf import settings
+
+FAST, SLOW = 1.0, 30.0
+MAX_BACKOFF = 60.0
+LOCK_TIMEOUT = 120  # a poll killed mid-way frees the lock after this many seconds
+STALE_AFTER = 2 * SLOW + 15
+
+_client = None
+
+
+def _prefix() -> str:
+    """The poll cursor belongs with the database holding the last-seen state it is relative
+    to: two portals (or a test run beside a live portal) on one Redis keep separate ones."""
+    db = settings.DATABASES["default"]
+    where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
+    return f"stackport:vms:poll:{hashlib.sha1(where.encode()).hexdigest()[:10]}:"
+
+
+def client() -> redis.Redis:
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(settings.REDIS_URL)
+    return _client
+
+
+def _get(name: str):
+    value = client().get(_prefix() + name)
+    return value.decode() if value is not None else None
+
+
+def since() -> str | None:
+    return _get("since")
+
+
+def set_since(value: str) -> None:
+    client().set(_prefix() + "since", value)
+
+
+def last_good() -> float | None:
+    value = _get("last_good")
+    return float(value) if value else None
+
+
+def failures() -> int:
+    return int(_get("failures") or 0)
+
+
+def next_at() -> float:
+    return float(_get("next_at") or 0)
+
+
+def succeeded(now: float, transitional: bool) -> None:
+    pipe = client().pipeline()
+    pipe.set(_prefix() + "last_good", now)
+    pipe.set(_prefix() + "failures", 0)
+    pipe.set(_prefix() + "next_at", now + (FAST if transitional else SLOW))
+    pipe.execute()
+
+
+def failed(now: float) -> float:
+    """Back off: 2, 4, 8 … seconds up to MAX_BACKOFF. Returns the delay chosen."""
+    count = client().incr(_prefix() + "failures")
+    delay = min(MAX_BACKOFF, 2.0 ** count)
+    client().set(_prefix() + "next_at", now + delay)
+    return delay
+
+
+def kick() -> None:
+    """Poll at the next beat (a launch, an action or a delete just changed something)."""
+    client().set(_prefix() + "next_at", 0)
+
+
+def lock():
+    return client().lock(_prefix() + "lock", timeout=LOCK_TIMEOUT, blocking=False)
+
+
+def reset() -> None:
+    client().delete(*(_prefix() + k for k in ("since", "last_good", "failures", "next_at",
+                                           "lock")))
+
+
+def staleness(now: float | None = None) -> dict | None:
+    """None when the status on the pages is fresh; otherwise why it may be stale and the
+    time of the last good poll."""
+    import time
+
+    now = now or time.time()
+    good = last_good()
+    failing = failures()
+    if good is not None and not failing and now - good < STALE_AFTER:
+        return None
+    return {"last_good": datetime.fromtimestamp(good, UTC) if good else None,
+            "nova_down": failing > 0}

@@ -1,0 +1,68 @@
+"""One server as a list row: built from Nova's server (a view's or the poller's), kept in
+ServerState.row, rendered to the same <tr id="server-…"> by the page and by the poller."""
+
+from django.template.loader import render_to_string
+from django.utils.dateparse import parse_datetime
+
+from .names import UNKNOWN
+
+TRANSITIONAL = {"BUILD", "REBOOT", "HARD_REBOOT", "REBUILD", "RESIZE", "MIGRATING",
+                "VERIFY_RESIZE", "REVERT_RESIZE", "PASSWORD"}
+
+
+def is_transitional(status: str, task_state: str | None) -> bool:
+    return status in TRANSITIONAL or bool(task_state)
+
+
+def addresses(server) -> tuple[list[str], list[str]]:
+    """(fixed, floating) addresses from Nova's `addresses`."""
+    fixed, floating = [], []
+    for entries in (server.addresses or {}).values():
+        for a in entries:
+            (floating if a.get("OS-EXT-IPS:type") == "floating" else fixed).append(a["addr"])
+    return fixed, floating
+
+
+def flavor_of(server) -> dict:
+    f = server.flavor
+    if f is None:
+        return {"name": "", "vcpus": None, "ram": None, "disk": None}
+    return {"name": f.original_name or f.name or f.id or "", "vcpus": f.vcpus, "ram": f.ram,
+            "disk": f.disk}
+
+
+def image_id_of(server) -> str:
+    image = server.image
+    return (image.id if image is not None else "") or ""
+
+
+def row(server, image_names: dict) -> dict:
+    fixed, floating = addresses(server)
+    image_id = image_id_of(server)
+    return {
+        "id": server.id, "name": server.name, "status": server.status,
+        "task_state": server.task_state or "", "fixed": fixed, "floating": floating,
+        "flavor": flavor_of(server), "image_id": image_id,
+        "image": image_names.get(image_id, UNKNOWN) if image_id else "(volume)",
+        "created": server.created_at, "project_id": server.project_id,
+        "fault": (server.fault or {}).get("message", "") if server.fault else "",
+    }
+
+
+def badge(status: str) -> str:
+    if status == "ACTIVE":
+        return "ok"
+    if status in ("ERROR", "DELETED"):
+        return "bad"
+    return "warn"
+
+
+def for_template(r: dict) -> dict:
+    """Values a template needs that JSON cannot keep (dates)."""
+    created = r.get("created")
+    return {**r, "badge": badge(r["status"]),
+            "created_dt": parse_datetime(created) if isinstance(created, str) else created}
+
+
+def render_row(r: dict, oob: bool = False) -> str:
+    return render_to_string("vms/_row.html", {"s": for_template(r), "oob": oob})

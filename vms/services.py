@@ -1,0 +1,233 @@
+"""Operations that change the cloud, each one call with the person's own token (plus the
+checks that keep it safe), each recorded in the audit log, each ending by announcing
+itself: the timeline gets its step and the poller is told to look now."""
+
+import base64
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from openstack import exceptions as os_exc
+
+from portal import audit
+from portal.cloud import user_connection
+
+from . import keys, pollstate, timeline
+from .errors import CloudRefused, explain, nova_message
+from .models import LaunchRequest, ServerState
+
+log = logging.getLogger(__name__)
+REQUEST_KEY = "stackport_request"
+
+
+@dataclass
+class LaunchResult:
+    server_ids: list[str]
+    duplicate: bool = False
+    private_key: str | None = None
+    key_name: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def check_quota(limits: dict, flavor, count: int) -> None:
+    """Refuse before calling Nova a launch that would exceed the project's quota."""
+    wanted = {"instances": count, "cores": count * (flavor.vcpus or 0),
+              "ram": count * (flavor.ram or 0)}
+    words = {"instances": "servers", "cores": "vCPUs", "ram": "MiB of RAM"}
+    over = []
+    for what, (used, limit) in limits.items():
+        if limit is not None and limit >= 0 and used + wanted[what] > limit:
+            over.append(f"{wanted[what]} more {words[what]} would make {used + wanted[what]}"
+                        f" of {limit}")
+    if over:
+        raise CloudRefused("This launch would exceed your project's quota: "
+                           + "; ".join(over) + ". Delete servers you no longer need, launch "
+                           "fewer or smaller ones, or ask an administrator to raise the "
+                           "quota.")
+
+
+def _tagged(conn, name: str, request_id: str) -> list[str]:
+    """Servers of this project that an earlier try of the same request already made."""
+    pattern = f"^{re.escape(name)}(-[0-9]+)?$"
+    return [s.id for s in conn.compute.servers(details=True, name=pattern)
+            if (s.metadata or {}).get(REQUEST_KEY) == request_id]
+
+
+def _networks_chosen(options: dict, ids: list[str]) -> list[dict]:
+    names = {n.id: n.name or n.id for n in options["tenant_networks"]}
+    return [{"network": names.get(i, i), "subnets": options["cidrs"].get(i, [])} for i in ids]
+
+
+def _key_for_launch(conn, data: dict) -> tuple[str | None, str | None, bool]:
+    """(key name, private key to show once, whether we created it here)."""
+    mode = data["key_mode"]
+    if mode == "existing":
+        return data["key_name"], None, False
+    if mode in ("create", "import"):
+        private = None
+        public = data["public_key"].strip() if mode == "import" else None
+        if public is None:
+            public, private = keys.generate()
+        try:
+            conn.compute.create_keypair(name=data["new_key_name"], public_key=public)
+        except os_exc.HttpException as exc:
+            if exc.status_code == 401:
+                raise
+            raise CloudRefused(f"The key pair could not be saved: {nova_message(exc)}") \
+                from None
+        return data["new_key_name"], private, True
+    return None, None, False
+
+
+def launch(request, data: dict, options: dict, flavor) -> LaunchResult:
+    user = request.cloud_user
+    conn = user_connection(request)
+    count = data["count"]
+    check_quota(options["limits"], flavor, count)
+    try:
+        with transaction.atomic():
+            launch_row = LaunchRequest.objects.create(
+                request_id=data["request_id"], project_id=user.project_id,
+                user_id=user.user_id, name=data["name"], count=count,
+                floating_pool_id=data.get("floating_pool") or "",
+                networks=_networks_chosen(options, data["networks"]))
+    except IntegrityError:
+        earlier = LaunchRequest.objects.get(request_id=data["request_id"])
+        if earlier.project_id != user.project_id:
+            raise CloudRefused("This form was already used. Reload the page.") from None
+        return LaunchResult(earlier.server_ids, duplicate=True)
+    try:
+        return _create(request, conn, launch_row, data, flavor)
+    except BaseException:
+        launch_row.delete()  # nothing was made: the same form may be sent again
+        raise
+
+
+def _create(request, conn, launch_row: LaunchRequest, data: dict, flavor) -> LaunchResult:
+    rid = launch_row.request_id
+    already = _tagged(conn, data["name"], rid)
+    if already:
+        _remember(launch_row, already)
+        return LaunchResult(already, duplicate=True)
+    key_name, private_key, made_key = _key_for_launch(conn, data)
+    body = {"name": data["name"], "flavor_id": flavor.id, "image_id": data["image"],
+            "networks": [{"uuid": n} for n in data["networks"]],
+            "security_groups": [{"name": g} for g in data["security_groups"]] or None,
+            "min_count": data["count"], "max_count": data["count"],
+            "metadata": {REQUEST_KEY: rid}}
+    if key_name:
+        body["key_name"] = key_name
+    if data.get("user_data"):
+        body["user_data"] = base64.b64encode(data["user_data"].encode()).decode()
+    try:
+        first = conn.compute.create_server(**{k: v for k, v in body.items() if v is not None})
+    except os_exc.HttpException as exc:
+        if made_key:  # nothing half-created: the key pair made for this launch goes too
+            _quiet_delete_key(conn, key_name)
+        raise explain(exc) from None
+    ids = [first.id] if data["count"] == 1 else _tagged(conn, data["name"], rid)
+    _remember(launch_row, ids)
+    _record_requested(request, launch_row, ids, flavor, data)
+    pollstate.kick()
+    audit.record(request, "launch_server", data["name"],
+                 f"{len(ids)} server(s), flavor {flavor.name}, request {rid}")
+    return LaunchResult(ids, private_key=private_key, key_name=key_name if made_key else None)
+
+
+def _remember(launch_row: LaunchRequest, ids: list[str]) -> None:
+    launch_row.server_ids = ids
+    launch_row.save(update_fields=["server_ids"])
+
+
+def _record_requested(request, launch_row, ids, flavor, data) -> None:
+    chosen = "; ".join(f"{n['network']} ({', '.join(n['subnets']) or 'no subnet'})"
+                       for n in launch_row.networks)
+    project = request.cloud_user.project_id
+    at = launch_row.created_at
+    for sid in ids:
+        timeline.record(sid, project, "network_chosen", chosen, at=at)
+        timeline.record(sid, project, "requested",
+                        f"flavor {flavor.name}, {data['count']} server(s) in one request")
+
+
+def _quiet_delete_key(conn, name: str) -> None:
+    try:
+        conn.compute.delete_keypair(name, ignore_missing=True)
+    except os_exc.HttpException:
+        log.warning("could not remove key pair %s after a refused launch", name)
+
+
+ACTIONS = {
+    "start": ("Start", lambda c, s: c.compute.start_server(s)),
+    "stop": ("Stop", lambda c, s: c.compute.stop_server(s)),
+    "reboot": ("Reboot", lambda c, s: c.compute.reboot_server(s, "SOFT")),
+    "hard_reboot": ("Hard reboot", lambda c, s: c.compute.reboot_server(s, "HARD")),
+}
+
+ACTION_REFUSALS = [
+    (r"while it is in vm_state (\w+)", "The server cannot do that while it is {0}."),
+    (r"while it is in task_state (\w+)", "The server is busy ({0}); try again in a moment."),
+    (r"is locked", "The server is locked."),
+]
+
+
+def act(request, server, action: str) -> str:
+    """start / stop / reboot / hard_reboot; returns what to tell the person."""
+    label, call = ACTIONS[action]
+    conn = user_connection(request)
+    try:
+        call(conn, server)
+    except os_exc.HttpException as exc:
+        raise explain(exc, ACTION_REFUSALS) from None
+    pollstate.kick()
+    audit.record(request, f"server_{action}", server.name, server.id)
+    return f"{label} requested for {server.name}."
+
+
+def delete(request, server) -> str:
+    """Delete, remembering the server's ports first: the delete timeline later proves
+    their addresses went back to the pool."""
+    conn = user_connection(request)
+    ports = [{"id": p.id, "mac": p.mac_address, "network_id": p.network_id,
+              "fixed_ips": p.fixed_ips or []}
+             for p in conn.network.ports(device_id=server.id)]
+    try:
+        conn.compute.delete_server(server)
+    except os_exc.HttpException as exc:
+        raise explain(exc, ACTION_REFUSALS) from None
+    if ports:
+        ServerState.objects.update_or_create(
+            server_id=server.id, defaults={"project_id": server.project_id, "ports": ports,
+                                           "status": server.status, "name": server.name})
+    ips = ", ".join(f["ip_address"] for p in ports for f in p["fixed_ips"])
+    timeline.record(server.id, server.project_id, "delete_requested",
+                    f"addresses {ips}" if ips else "")
+    pollstate.kick()
+    audit.record(request, "delete_server", server.name, server.id)
+    return f"Delete requested for {server.name}."
+
+
+def create_keypair(request, name: str, public_key: str = "") -> str | None:
+    """Import public_key, or make a new pair; returns the private key when we made it."""
+    conn = user_connection(request)
+    private = None
+    if not public_key:
+        public_key, private = keys.generate()
+    try:
+        conn.compute.create_keypair(name=name, public_key=public_key)
+    except os_exc.HttpException as exc:
+        if exc.status_code == 409:
+            raise CloudRefused("You already have a key pair with this name.") from None
+        raise explain(exc) from None
+    audit.record(request, "import_keypair" if private is None else "create_keypair", name)
+    return private
+
+
+def delete_keypair(request, name: str) -> None:
+    conn = user_connection(request)
+    try:
+        conn.compute.delete_keypair(name)
+    except os_exc.NotFoundException:
+        raise CloudRefused("That key pair no longer exists.") from None
+    audit.record(request, "delete_keypair", name)

@@ -1,0 +1,63 @@
+"""The launch and delete timelines: which steps there are, in which order, and how one is
+recorded (idempotently: a step written twice stays one event)."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import TimelineEvent
+
+LAUNCH_STEPS = [
+    ("network_chosen", "Network and subnet chosen"),
+    ("requested", "Server requested"),
+    ("port_created", "Port created"),
+    ("building", "Building"),
+    ("active", "ACTIVE"),
+    ("dhcp_lease", "DHCP lease seen in console log"),
+    ("floating_ip", "Floating IP attached"),
+]
+DELETE_STEPS = [
+    ("delete_requested", "Delete requested"),
+    ("ports_removed", "Ports removed"),
+    ("server_gone", "Server gone"),
+    ("ip_free", "Addresses free in the subnet again"),
+]
+ERROR_STEP = ("error", "ERROR")
+LABELS = dict(LAUNCH_STEPS + DELETE_STEPS + [ERROR_STEP])
+DELETE_FLOW = {step for step, _ in DELETE_STEPS}
+
+
+def record(server_id: str, project_id: str, step: str, detail: str = "", *,
+           at=None, failed: bool = False) -> TimelineEvent | None:
+    """Write a step once; returns the new event, or None when it was already there."""
+    flow = TimelineEvent.DELETE if step in DELETE_FLOW else TimelineEvent.LAUNCH
+    try:
+        with transaction.atomic():
+            return TimelineEvent.objects.create(
+                server_id=server_id, project_id=project_id, flow=flow, step=step,
+                at=at or timezone.now(), detail=detail, failed=failed)
+    except IntegrityError:
+        return None
+
+
+def has(server_id: str, step: str) -> bool:
+    return TimelineEvent.objects.filter(server_id=server_id, step=step).exists()
+
+
+def _steps(defs, events: dict, skip=()) -> list[dict]:
+    return [{"step": step, "label": label, "event": events.get(step)}
+            for step, label in defs if step not in skip]
+
+
+def view(server_id: str, wants_floating_ip: bool = True) -> dict:
+    """The timeline as the detail page shows it: every expected step, done or pending."""
+    events = {e.step: e for e in TimelineEvent.objects.filter(server_id=server_id)}
+    skip = () if wants_floating_ip or "floating_ip" in events else ("floating_ip",)
+    launch = _steps(LAUNCH_STEPS, events, skip)
+    error = events.get("error")
+    if error:
+        # After ERROR nothing else of the launch happens: show the fault where it stopped.
+        launch = [s for s in launch if s["event"]] + [
+            {"step": "error", "label": LABELS["error"], "event": error}]
+    deleting = "delete_requested" in events
+    return {"server_id": server_id, "launch": launch,
+            "delete": _steps(DELETE_STEPS, events) if deleting else []}
