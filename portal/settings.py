@@ -122,6 +122,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The vms poller: beat fires every second, the task decides whether a poll is due (1 s
+# while servers are in transition, 30 s otherwise); a tick not run within 5 s is dropped.
+CELERY_BEAT_SCHEDULE = {
+    "vms-poll": {"task": "vms.tasks.poll", "schedule": 1.0, "options": {"expires": 5}},
+}
 
 # Sessions are server-side (database); the cookie holds only the session id.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

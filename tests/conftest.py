@@ -231,3 +231,38 @@ def browser_login(page, live_portal: LivePortal, cloud: CloudTarget, who: str) -
     page.fill("#id_password", acct.password)
     page.click("button[type=submit]")
     page.wait_for_selector("[data-testid=current-project]")
+
+
+# --- a Celery worker + beat for the live portal (the vms poller and its follow-ups) ----
+
+@pytest.fixture(scope="module")
+def live_worker(live_portal, tmp_path_factory):
+    """`celery -A portal worker -B` with the live portal's environment (same database and
+    Redis), so pages served by `live_portal` update live. Module scope: tests that count
+    the cloud's calls run without a poller in the background."""
+    import redis
+
+    tmp = tmp_path_factory.mktemp("worker")
+    env = dict(live_portal.env)
+    # A fresh start: no poll cursor or lock left behind by an earlier worker.
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    for key in client.scan_iter("stackport:vms:poll:*"):
+        client.delete(key)
+    log = open(tmp / "celery.log", "ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-B", "-l", "INFO",
+         "--concurrency", "4", "-s", str(tmp / "beat-schedule"), "-n", f"test-{tmp.name}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while b"ready." not in (tmp / "celery.log").read_bytes():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"celery worker did not start; see {log.name}")
+        time.sleep(0.2)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
