@@ -34,6 +34,7 @@ from .names import image_names
 log = logging.getLogger(__name__)
 PORTS_PER_QUERY = 120  # device_id filters per Neutron call (keeps the URL under 8 KB)
 OVERLAP = timedelta(seconds=1)  # Nova's updated_at has 1 s resolution: look back a little
+SKEW = timedelta(seconds=60)
 UNREACHABLE = (os_exc.SDKException, ks_exc.ClientException)
 
 
@@ -84,14 +85,22 @@ def poll(conn) -> dict:
     for project_id, html in by_project.items():
         publish(project_id, "".join(html))
     was_failing = pollstate.failures() > 0
-    if servers:
-        newest = max(parse_datetime(s.updated_at) for s in servers if s.updated_at)
-        pollstate.set_since((newest - OVERLAP).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _advance(since, servers)
     pollstate.succeeded(time.time(), transitional=_anything_transitional())
     if was_failing:
         _broadcast(fragments.stale(None))
     return {"polled": True, "servers": len(servers), "changed": len(changed),
             "seconds": round(time.time() - started, 3)}
+
+
+def _advance(since: str | None, servers) -> None:
+    """Move the cursor to Nova's newest `updated` (its clock, not ours). A cloud with no
+    servers yet gives no such time: start from ours, a minute back for clock skew."""
+    stamps = [parse_datetime(s.updated_at) for s in servers if s.updated_at]
+    if stamps:
+        pollstate.set_since((max(stamps) - OVERLAP).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    elif since is None:
+        pollstate.set_since((timezone.now() - SKEW).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def _changed(servers) -> list:
