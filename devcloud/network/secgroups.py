@@ -289,10 +289,36 @@ async def show_rule(request):
 
 async def create_rule_handler(request):
     state, ctx = request.app["neutron"], request["ctx"]
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("security_group_rules"), list):
+        return await _create_rules_bulk(state, ctx, body["security_group_rules"])
     data = await api.read_body(request, "security_group_rule", RULE_CREATE)
     api.require_write(ctx, "create_security_group_rule")
     rule = create_rule(state, ctx, data)
     return web.json_response({"security_group_rule": render_rule(ctx, rule)}, status=201)
+
+
+async def _create_rules_bulk(state, ctx, items: list):
+    """Neutron's bulk create: all rules or none (a refusal undoes the ones made before)."""
+    api.require_write(ctx, "create_security_group_rule")
+    created = []
+    try:
+        for data in items:
+            if not isinstance(data, dict):
+                raise bad_request("Malformed request body")
+            unknown = sorted(set(data) - RULE_CREATE)
+            if unknown:
+                raise bad_request("Unrecognized attribute(s) '" + ", ".join(unknown) + "'")
+            created.append(create_rule(state, ctx, data))
+    except CloudError:
+        for rule in created:
+            state.remove("security_group_rules", rule["id"])
+        raise
+    return web.json_response({"security_group_rules": [render_rule(ctx, r) for r in created]},
+                             status=201)
 
 
 async def delete_rule(request):

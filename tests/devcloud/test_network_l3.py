@@ -193,6 +193,29 @@ def test_security_group_and_rules(demo):
         demo.ok("DELETE", f"/security-groups/{group['id']}")
 
 
+def test_bulk_rule_create_is_all_or_nothing(demo):
+    group = demo.ok("POST", "/security-groups", {"security_group": {"name": "bulk"}})[
+        "security_group"]
+    try:
+        def rule(port):
+            return {"security_group_id": group["id"], "direction": "ingress",
+                    "protocol": "tcp", "port_range_min": port, "port_range_max": port}
+
+        made = demo.ok("POST", "/security-group-rules",
+                       {"security_group_rules": [rule(80), rule(443)]})["security_group_rules"]
+        assert sorted(r["port_range_min"] for r in made) == [80, 443]
+        # One bad rule refuses the whole batch: the good one before it is not kept.
+        demo.refused("POST", "/security-group-rules",
+                     {"security_group_rules": [rule(8080), {**rule(1), "port_range_min": 0}]},
+                     400, "SecurityGroupInvalidPortValue")
+        ports = {r["port_range_min"] for r in demo.call(
+            "GET", "/security-group-rules", params={"security_group_id": group["id"]}).json()[
+            "security_group_rules"]}
+        assert 8080 not in ports and {80, 443} <= ports
+    finally:
+        demo.ok("DELETE", f"/security-groups/{group['id']}")
+
+
 @pytest.mark.parametrize("attrs,kind,message", [
     ({"protocol": "tcp", "port_range_min": 30, "port_range_max": 22},
      "SecurityGroupInvalidPortRange",
