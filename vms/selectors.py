@@ -33,7 +33,8 @@ def _project(request) -> str:
 def servers_page(request, name: str = "", status: str = "", ip: str = "",
                  marker: str | None = None) -> dict:
     conn = user_connection(request)
-    query = {"details": True, "limit": PAGE_SIZE}
+    # One page: paginated=False stops openstacksdk from following up with ?marker=.
+    query = {"details": True, "limit": PAGE_SIZE, "paginated": False}
     if name:
         query["name"] = name
     if status:
@@ -43,7 +44,6 @@ def servers_page(request, name: str = "", status: str = "", ip: str = "",
     if marker:
         query["marker"] = marker
     try:
-        # Exactly one page: islice stops before openstacksdk would fetch the next one.
         servers = list(islice(conn.compute.servers(**query), PAGE_SIZE))
     except os_exc.BadRequestException as exc:
         if marker:  # a stale marker (that server is gone): start over, say so

@@ -1,0 +1,151 @@
+"""The list (filters, paging, its cost), key pairs, floating IP on launch, actions and the
+stale notice: the in-process portal against the cloud under test."""
+
+import pytest
+
+from vms import poller, pollstate
+from vms.models import TimelineEvent
+
+from .helpers import form_error, launch_data, text, wait_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice(as_):
+    return as_("alice")
+
+
+def test_list_filters_pages_and_cost(alice, cloud, networks, image_id, prefix,
+                                     monkeypatch):
+    from vms import selectors
+
+    conn = cloud.connect("alice")
+    conn.compute.create_server(name=prefix, flavor_id="1", image_id=image_id,
+                               networks=[{"uuid": networks["alice"]["network"].id}],
+                               min_count=3, max_count=3)
+    wait_for(lambda: all(s.status == "ACTIVE" for s in conn.compute.servers(
+        name=f"^{prefix}")), what="ACTIVE")
+    from django.core.cache import cache
+
+    alice.get("/servers/?name=^nothing-matches$")  # Nova's version discovery, once per process
+    cache.clear()  # image names not known yet: the page pays for them (one batched call)
+    resp = alice.get(f"/servers/?name={prefix}")
+    assert resp.status_code == 200
+    body = resp.content.decode()
+    assert body.count('data-status="ACTIVE"') == 3
+    assert int(resp["X-Cloud-Calls"]) <= 4
+    assert alice.get(f"/servers/?name={prefix}")["X-Cloud-Calls"] == "1"  # names cached
+    assert "m1.tiny" in body and "cirros" in text(resp)
+    one = next(iter(conn.compute.servers(name=f"^{prefix}-2$")))
+    ip = next(iter(one.addresses.values()))[0]["addr"]
+    by_ip = alice.get(f"/servers/?ip={ip}$").content.decode()
+    assert f'id="server-{one.id}"' in by_ip and by_ip.count("data-status=") == 1
+    assert "data-status=" not in alice.get(f"/servers/?name={prefix}&status=SHUTOFF")\
+        .content.decode()
+    # Paging with Nova's limit/marker: pages of 2 walk all three, no server twice.
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    first = alice.get(f"/servers/?name={prefix}")
+    assert first.content.decode().count("data-status=") == 2
+    marker = first.context["next_marker"]
+    second = alice.get(f"/servers/?name={prefix}&marker={marker}")
+    assert second.content.decode().count("data-status=") == 1
+    assert second.context["next_marker"] is None
+
+
+def test_keypairs_create_import_delete(alice, cloud):
+    conn = cloud.connect("alice")
+    resp = alice.post("/servers/keypairs/", {"name": "vt-made", "public_key": ""})
+    assert resp.status_code == 200
+    assert "BEGIN OPENSSH PRIVATE KEY" in resp.content.decode()
+    public = conn.compute.find_keypair("vt-made").public_key
+    assert public.startswith("ssh-ed25519 ")
+    resp = alice.post("/servers/keypairs/", {"name": "vt-imported", "public_key": public})
+    assert resp.status_code == 302
+    assert alice.post("/servers/keypairs/", {"name": "vt-made", "public_key": ""})\
+        .status_code == 400
+    assert alice.post("/servers/keypairs/", {"name": "vt-bad", "public_key": "nope"})\
+        .status_code == 400
+    page = alice.get("/servers/keypairs/").content.decode()
+    assert 'data-keypair="vt-made"' in page and 'data-keypair="vt-imported"' in page
+    for name in ("vt-made", "vt-imported"):
+        assert alice.post(f"/servers/keypairs/{name}/delete/").status_code == 302
+        assert conn.compute.find_keypair(name) is None
+
+
+def test_launch_with_new_key_and_floating_ip(alice, cloud, networks, image_id, prefix,
+                                             eager_tasks, fresh_poller):
+    conn = cloud.connect("alice")
+    pool = conn.network.find_network(cloud.external_network)
+    router = conn.network.create_router(name=f"{prefix}-r",
+                                        external_gateway_info={"network_id": pool.id})
+    conn.network.add_interface_to_router(router, subnet_id=networks["alice"]["subnet"].id)
+    try:
+        resp = alice.post("/servers/launch/", launch_data(
+            networks["alice"]["network"].id, prefix, image=image_id, key_mode="create",
+            new_key_name=f"{prefix}-key", floating_pool=pool.id))
+        assert resp.status_code == 200, form_error(resp)
+        assert "BEGIN OPENSSH PRIVATE KEY" in resp.content.decode()
+        [server] = list(conn.compute.servers(name=f"^{prefix}$"))
+        assert server.key_name == f"{prefix}-key"
+
+        def attached():
+            poller.tick(force=True)
+            return TimelineEvent.objects.filter(server_id=server.id,
+                                                step="floating_ip").first()
+        event = wait_for(attached, what="floating IP attached")
+        assert not event.failed, event.detail
+        [fip] = list(conn.network.ips(floating_ip_address=event.detail))
+        [port] = list(conn.network.ports(device_id=server.id))
+        assert fip.port_id == port.id
+    finally:
+        for s in conn.compute.servers(name=f"^{prefix}"):
+            conn.compute.delete_server(s)
+            conn.compute.wait_for_delete(s, wait=60)
+        for f in conn.network.ips(floating_network_id=pool.id):
+            if f.description.startswith("stackport: launch of " + prefix):
+                conn.network.delete_ip(f)
+        conn.network.remove_interface_from_router(
+            router, subnet_id=networks["alice"]["subnet"].id)
+        conn.network.delete_router(router)
+        conn.compute.delete_keypair(f"{prefix}-key", ignore_missing=True)
+
+
+def test_stop_start_and_refused_action(alice, cloud, networks, image_id, prefix):
+    conn = cloud.connect("alice")
+    server = conn.compute.create_server(name=prefix, flavor_id="1", image_id=image_id,
+                                        networks=[{"uuid": networks["alice"]["network"].id}])
+    conn.compute.wait_for_server(server, wait=60)
+    resp = alice.post(f"/servers/{server.id}/actions/stop/")
+    assert resp.status_code == 302
+    conn.compute.wait_for_server(server, status="SHUTOFF", wait=60)
+    page = alice.get(f"/servers/{server.id}/actions/stop/".replace("actions/stop/", ""))
+    assert 'data-testid="server-status">SHUTOFF<' in page.content.decode()
+    resp = alice.post(f"/servers/{server.id}/actions/stop/", follow=True)
+    assert "cannot do that while it is stopped" in text(resp)
+    assert alice.post(f"/servers/{server.id}/actions/start/").status_code == 302
+    conn.compute.wait_for_server(server, status="ACTIVE", wait=60)
+    assert alice.post(f"/servers/{server.id}/actions/explode/").status_code == 404
+
+
+def test_console_log_page(alice, cloud, networks, image_id, prefix):
+    conn = cloud.connect("alice")
+    server = conn.compute.create_server(name=prefix, flavor_id="1", image_id=image_id,
+                                        networks=[{"uuid": networks["alice"]["network"].id}])
+    conn.compute.wait_for_server(server, wait=60)
+    resp = alice.get(f"/servers/{server.id}/console-log/")
+    assert resp.status_code == 200
+    if cloud.is_devcloud:
+        assert "udhcpc: lease of" in text(resp)
+
+
+def test_pages_say_when_status_may_be_stale(alice, fresh_poller):
+    import time
+
+    pollstate.succeeded(time.time() - 600, transitional=False)
+    pollstate.failed(time.time())
+    resp = alice.get("/servers/")
+    assert "Status may be stale: the compute service is not answering." in text(resp)
+    assert "Last good poll at" in text(resp)
+    pollstate.succeeded(time.time(), transitional=False)
+    assert 'data-testid="stale"' not in alice.get("/servers/").content.decode()
