@@ -65,18 +65,18 @@ def describe_attached(conn, network_id: str) -> str:
     ports = list_json(conn.network, "/ports", "ports", network_id=network_id)
     servers = {s["id"]: s["name"] for s in list_json(conn.compute, "/servers", "servers")}
     routers = {r["id"]: r["name"] for r in list_json(conn.network, "/routers", "routers")}
-    parts = []
+    # Servers first, then routers, then anything else: the order a person acts on them.
+    servers_, routers_, others = [], [], []
     for p in ports:
         ips = ", ".join(ip["ip_address"] for ip in p["fixed_ips"])
         owner = p.get("device_owner") or ""
         if owner.startswith("compute:"):
-            name = servers.get(p["device_id"], p["device_id"])
-            parts.append(f"server “{name}” ({ips})")
+            servers_.append(f"server “{servers.get(p['device_id'], p['device_id'])}” ({ips})")
         elif owner == "network:router_interface":
-            name = routers.get(p["device_id"], p["device_id"])
-            parts.append(f"router “{name}” ({ips})")
+            routers_.append(f"router “{routers.get(p['device_id'], p['device_id'])}” ({ips})")
         elif owner != "network:dhcp":  # Neutron removes its DHCP ports itself
-            parts.append(f"port {p['name'] or p['id'][:8]} ({ips})")
+            others.append(f"port {p['name'] or p['id'][:8]} ({ips})")
+    parts = sorted(servers_) + sorted(routers_) + sorted(others)
     return "; ".join(parts) or "ports"
 
 
