@@ -2,12 +2,14 @@
 ../shared/realcloud up when it is not, create the accounts the suite needs, and check
 that the suite left the cloud as it found it.
 
-    python -m tests.realcloud ensure DIR      install + start the control plane if down
+    python -m tests.realcloud ensure DIR      install + start the control plane if down, and
+                                              give it the baseline a deployed cloud has
     python -m tests.realcloud snapshot FILE   record every object's ID
     python -m tests.realcloud check FILE      fail if anything is left over since snapshot
 """
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -54,6 +56,36 @@ def ensure(realcloud_dir: Path) -> None:
         if time.monotonic() > deadline:
             sys.exit("realcloud: Keystone did not come up")
         time.sleep(2)
+
+
+def baseline(conn) -> None:
+    """What Kolla post-deploy and DevStack give a fresh cloud, as devcloud's seed has it:
+    external network `public` (flat physnet1, 203.0.113.0/24), flavor 1 = m1.tiny, a public
+    `cirros` image, and demo's `private` network + subnet + router to `public`. Created
+    once, before the snapshot, and left in place (idempotent)."""
+    public = conn.network.find_network("public", ignore_missing=True) or \
+        conn.network.create_network(name="public", is_router_external=True,
+                                    provider_network_type="flat",
+                                    provider_physical_network="physnet1")
+    if not conn.network.find_subnet("public-subnet", ignore_missing=True):
+        conn.network.create_subnet(name="public-subnet", network_id=public.id, ip_version=4,
+                                   cidr="203.0.113.0/24", gateway_ip="203.0.113.1",
+                                   is_dhcp_enabled=False, allocation_pools=[
+                                       {"start": "203.0.113.100", "end": "203.0.113.200"}])
+    if not conn.compute.find_flavor("1", ignore_missing=True):
+        conn.compute.create_flavor(id="1", name="m1.tiny", ram=512, vcpus=1, disk=1)
+    if not conn.image.find_image("cirros", ignore_missing=True):
+        conn.image.create_image(name="cirros", disk_format="raw", container_format="bare",
+                                visibility="public", data=os.urandom(1024 * 1024))
+    demo = conn.identity.find_project("demo")
+    if not conn.network.find_network("private", project_id=demo.id, ignore_missing=True):
+        net = conn.network.create_network(name="private", project_id=demo.id)
+        sub = conn.network.create_subnet(name="private-subnet", network_id=net.id,
+                                         project_id=demo.id, ip_version=4,
+                                         cidr="10.0.0.0/24", gateway_ip="10.0.0.1")
+        router = conn.network.create_router(name="router1", project_id=demo.id,
+                                            external_gateway_info={"network_id": public.id})
+        conn.network.add_interface_to_router(router, subnet_id=sub.id)
 
 
 def create_accounts(conn) -> dict:
@@ -116,6 +148,7 @@ def main(argv: list[str]) -> None:
     realcloud_dir = REALCLOUD_DIR
     if cmd == "ensure":
         ensure(arg)
+        baseline(admin(realcloud_dir))
     elif cmd == "snapshot":
         arg.parent.mkdir(parents=True, exist_ok=True)
         arg.write_text(json.dumps(snapshot(admin(realcloud_dir))))
