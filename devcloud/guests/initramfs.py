@@ -93,7 +93,7 @@ devcloud tiny guest, Linux \\r (\\l)
 """
 
 PROFILE = """export PATH=/sbin:/bin:/usr/sbin:/usr/bin
-export PS1='\\u@\\h:\\w# '
+export PS1='\\h:\\w# '
 """
 
 
