@@ -124,6 +124,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The vms poller: beat fires every second, the task decides whether a poll is due (1 s
 # while servers are in transition, 30 s otherwise); a tick not run within 5 s is dropped.
+# One queue per deployment sharing a Redis (test runs side by side use their own).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PORTAL_CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "vms-poll": {"task": "vms.tasks.poll", "schedule": 1.0, "options": {"expires": 5}},
 }

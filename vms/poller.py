@@ -27,7 +27,7 @@ from redis.exceptions import LockError
 from portal.cloud import service_connection
 from portal.events import publish
 
-from . import fragments, pollstate, rows, timeline
+from . import fragments, nova, pollstate, rows, timeline
 from .models import LaunchRequest, ServerState
 from .names import image_names
 
@@ -56,10 +56,10 @@ def tick(force: bool = False, conn=None) -> dict:
 
 
 def _list_changed(conn, since: str | None) -> list:
-    query = {"details": True, "all_projects": True}
+    query = {"all_tenants": 1}
     if since:
-        query["changes_since"] = since
-    return list(conn.compute.servers(**query))
+        query["changes-since"] = since
+    return nova.servers(conn, query, follow=True)
 
 
 def poll(conn) -> dict:
@@ -120,10 +120,10 @@ def _changed(servers) -> list:
 def _ports(conn, server_ids: list[str]) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = defaultdict(list)
     for i in range(0, len(server_ids), PORTS_PER_QUERY):
-        for p in conn.network.ports(device_id=server_ids[i:i + PORTS_PER_QUERY]):
-            found[p.device_id].append({
-                "id": p.id, "mac": p.mac_address, "network_id": p.network_id,
-                "fixed_ips": p.fixed_ips or [], "created_at": p.created_at})
+        for p in nova.ports_of(conn, server_ids[i:i + PORTS_PER_QUERY]):
+            found[p["device_id"]].append({
+                "id": p["id"], "mac": p["mac_address"], "network_id": p["network_id"],
+                "fixed_ips": p.get("fixed_ips") or [], "created_at": p.get("created_at")})
     return found
 
 

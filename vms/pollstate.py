@@ -8,6 +8,7 @@
 """
 
 import hashlib
+import os
 from datetime import UTC, datetime
 
 import redis
@@ -26,6 +27,8 @@ def _prefix() -> str:
     to: two portals (or a test run beside a live portal) on one Redis keep separate ones."""
     db = settings.DATABASES["default"]
     where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
+    if "memory" in str(db["NAME"]) or not db["NAME"]:
+        where += f":{os.getpid()}"  # an in-memory database belongs to this process only
     return f"stackport:vms:poll:{hashlib.sha1(where.encode()).hexdigest()[:10]}:"
 
 

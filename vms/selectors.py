@@ -10,14 +10,12 @@ independent ones run concurrently through portal.cloud.gather):
     key pairs  1 call
 """
 
-from itertools import islice
-
 from django.http import Http404
 from openstack import exceptions as os_exc
 
 from portal.cloud import gather, user_connection
 
-from . import pollstate, rows, timeline
+from . import nova, pollstate, rows, timeline
 from .models import LaunchRequest
 from .names import image_names
 
@@ -33,18 +31,17 @@ def _project(request) -> str:
 def servers_page(request, name: str = "", status: str = "", ip: str = "",
                  marker: str | None = None) -> dict:
     conn = user_connection(request)
-    # One page: paginated=False stops openstacksdk from following up with ?marker=.
-    query = {"details": True, "limit": PAGE_SIZE, "paginated": False}
+    query = {"limit": PAGE_SIZE}
     if name:
         query["name"] = name
     if status:
         query["status"] = status
     if ip:
-        query["ipv4_address"] = ip
+        query["ip"] = ip
     if marker:
         query["marker"] = marker
     try:
-        servers = list(islice(conn.compute.servers(**query), PAGE_SIZE))
+        servers = nova.servers(conn, query)  # one page: Nova's limit/marker
     except os_exc.BadRequestException as exc:
         if marker:  # a stale marker (that server is gone): start over, say so
             return {**servers_page(request, name, status, ip), "marker_lost": True}
