@@ -1,8 +1,9 @@
 """One qemu per server: the boot queue, the cap, monitor actions and noticing deaths.
 
 - Cap: at most `cap` guests exist at once (queued, booting or running). The default comes
-  from free memory (~200 MiB RSS per guest at -m 128, with 1 GiB left for the rest), since
-  memory, not CPU, bounds how many can run. Over the cap, `launch` raises CapReached and
+  from free memory (~220 MiB RSS per guest at -m 128 with VNC and SPICE, measured by
+  bench/tiny_guests.py; 1 GiB left for the rest), since memory, not CPU, bounds how many
+  can run. Over the cap, `launch` raises CapReached and
   the caller falls back to a plain console.
 - Boot queue: a boot costs ~3.7 CPU-seconds under TCG; ten at once on two cores take 15-18 s
   each, ten in a row ~4 s each. So at most `boot_slots` guests (default: one per CPU) boot
@@ -30,7 +31,7 @@ from .network import Nic, qemu_args
 log = logging.getLogger("devcloud.guests")
 
 GUEST_MEMORY_MB = 128         # 80 boots, 64 hangs silently (tinyvm-facts.md)
-GUEST_RSS_MIB = 200
+GUEST_RSS_MIB = 220
 RESERVED_MIB = 1024
 BOOT_TIMEOUT = 90.0           # a boot slot is given back by then even if no prompt showed
 CONSOLE_LOG_MAX = 100 * 1024  # Nova's libvirt driver returns at most the last 100 KiB
