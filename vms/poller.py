@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from datetime import UTC, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -28,7 +29,7 @@ from portal.cloud import service_connection
 from portal.events import publish
 
 from . import fragments, nova, pollstate, rows, timeline
-from .models import LaunchRequest, ServerState
+from .models import LaunchRequest, ServerState, TimelineEvent
 from .names import image_names
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,16 @@ def poll(conn) -> dict:
             _broadcast(fragments.stale(pollstate.staleness()))
         return {"polled": False, "reason": f"cloud did not answer: {exc}"}
     by_project = defaultdict(list)
-    for server in changed:
-        by_project[server.project_id].append(_apply(server, ports.get(server.id, []), names))
+    # One transaction for the tick's writes: one lock, one commit, however many changed.
+    # Follow-ups are queued only once it has committed, so they find what it wrote.
+    followups: list = []
+    with transaction.atomic():
+        seen = _Seen(changed)
+        for server in changed:
+            by_project[server.project_id].append(
+                _apply(server, ports.get(server.id, []), names, seen, followups))
+    for send in followups:
+        send()
     for project_id, html in by_project.items():
         publish(project_id, "".join(html))
     was_failing = pollstate.failures() > 0
@@ -134,16 +143,36 @@ def _at(value):
     return parsed or timezone.now()
 
 
-def _apply(server, ports: list[dict], names: dict) -> str:
+class _Seen:
+    """What the tick needs from the database about its changed servers, in three queries
+    rather than several per server."""
+
+    def __init__(self, servers):
+        ids = [s.id for s in servers]
+        self.states = ServerState.objects.in_bulk(ids)
+        rids = {(s.metadata or {}).get("stackport_request") for s in servers} - {None}
+        self.launches = {lr.request_id: lr for lr in
+                         LaunchRequest.objects.filter(request_id__in=rids)}
+        self.steps = set(TimelineEvent.objects.filter(server_id__in=ids)
+                         .values_list("server_id", "step"))
+
+    def has(self, server_id: str, step: str) -> bool:
+        return (server_id, step) in self.steps
+
+    def launch_of(self, server) -> LaunchRequest | None:
+        return self.launches.get((server.metadata or {}).get("stackport_request"))
+
+
+def _apply(server, ports: list[dict], names: dict, seen: _Seen, followups: list) -> str:
     """Record what changed for one server; return its fragments."""
     sid, project = server.id, server.project_id
-    prev = ServerState.objects.filter(server_id=sid).first()
+    prev = seen.states.get(sid)
     row = rows.row(server, names)
-    launch = _launch_of(server)
+    launch = seen.launch_of(server)
     if server.status != "DELETED":
-        _launch_steps(server, ports, prev, launch)
+        _launch_steps(server, ports, seen, launch, followups)
     else:
-        _delete_steps(server, ports)
+        _delete_steps(server, ports, followups)
     kept_ports = ports or (prev.ports if prev else [])
     ServerState.objects.update_or_create(server_id=sid, defaults={
         "project_id": project, "name": server.name or "", "status": server.status,
@@ -151,11 +180,6 @@ def _apply(server, ports: list[dict], names: dict) -> str:
         "ports": [{k: v for k, v in p.items() if k != "created_at"} for p in kept_ports],
         "request_id": launch.request_id if launch else ""})
     return fragments.server(row, bool(launch and launch.floating_pool_id))
-
-
-def _launch_of(server) -> LaunchRequest | None:
-    rid = (server.metadata or {}).get("stackport_request")
-    return LaunchRequest.objects.filter(request_id=rid).first() if rid else None
 
 
 def _port_detail(ports: list[dict]) -> str:
@@ -166,29 +190,30 @@ def _port_detail(ports: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def _launch_steps(server, ports, prev, launch) -> None:
+def _launch_steps(server, ports, seen: _Seen, launch, followups: list) -> None:
     from . import tasks  # the follow-ups are Celery tasks; imported late (tasks imports us)
 
     sid, project = server.id, server.project_id
-    if prev is None or not timeline.has(sid, "building"):
+    if not seen.has(sid, "building"):
         timeline.record(sid, project, "building", at=_at(server.created_at))
-    if ports and not timeline.has(sid, "port_created"):
+    if ports and not seen.has(sid, "port_created"):
         timeline.record(sid, project, "port_created", _port_detail(ports),
                         at=_at(min(p["created_at"] or "" for p in ports) or None))
-    if server.status == "ACTIVE" and timeline.record(
+    if server.status == "ACTIVE" and not seen.has(sid, "active") and timeline.record(
             sid, project, "active", at=_at(server.launched_at)):
-        tasks.check_dhcp_lease.delay(sid)
+        followups.append(lambda: tasks.check_dhcp_lease.delay(sid))
         if launch and launch.floating_pool_id:
-            tasks.attach_floating_ip.delay(sid, launch.floating_pool_id)
-    if server.status == "ERROR":
+            pool = launch.floating_pool_id
+            followups.append(lambda: tasks.attach_floating_ip.delay(sid, pool))
+    if server.status == "ERROR" and not seen.has(sid, "error"):
         fault = (server.fault or {}).get("message") or "Nova gave no reason."
         timeline.record(sid, project, "error", fault, failed=True)
     _, floating = rows.addresses(server)
-    if floating and not timeline.has(sid, "floating_ip"):
+    if floating and not seen.has(sid, "floating_ip"):
         timeline.record(sid, project, "floating_ip", ", ".join(floating))
 
 
-def _delete_steps(server, ports) -> None:
+def _delete_steps(server, ports, followups: list) -> None:
     from . import tasks
 
     sid, project = server.id, server.project_id
@@ -197,7 +222,7 @@ def _delete_steps(server, ports) -> None:
     if not ports:
         timeline.record(sid, project, "ports_removed")
     if timeline.record(sid, project, "server_gone", at=_at(server.terminated_at)):
-        tasks.verify_addresses_free.delay(sid)
+        followups.append(lambda: tasks.verify_addresses_free.delay(sid))
 
 
 def _anything_transitional() -> bool:
