@@ -95,7 +95,7 @@ def poll(conn) -> dict:
         publish(project_id, "".join(html))
     was_failing = pollstate.failures() > 0
     _advance(since, servers)
-    pollstate.succeeded(time.time(), transitional=_anything_transitional())
+    pollstate.succeeded(time.time(), transitional=_anything_transitional(), started=started)
     if was_failing:
         _broadcast(fragments.stale(None))
     return {"polled": True, "servers": len(servers), "changed": len(changed),

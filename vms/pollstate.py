@@ -15,6 +15,7 @@ import redis
 from django.conf import settings
 
 FAST, SLOW = 1.0, 30.0
+BEAT_SLACK = 0.3  # beat's ticks drift by a few milliseconds either way
 MAX_BACKOFF = 60.0
 LOCK_TIMEOUT = 120  # a poll killed mid-way frees the lock after this many seconds
 STALE_AFTER = 2 * SLOW + 15
@@ -65,11 +66,14 @@ def next_at() -> float:
     return float(_get("next_at") or 0)
 
 
-def succeeded(now: float, transitional: bool) -> None:
+def succeeded(now: float, transitional: bool, started: float | None = None) -> None:
+    """Due again one interval after this poll *started*, less a little: beat's next
+    second must find it due, not a hair early (which would make every tick two)."""
+    interval = FAST if transitional else SLOW
     pipe = client().pipeline()
     pipe.set(_prefix() + "last_good", now)
     pipe.set(_prefix() + "failures", 0)
-    pipe.set(_prefix() + "next_at", now + (FAST if transitional else SLOW))
+    pipe.set(_prefix() + "next_at", (started or now) + interval - BEAT_SLACK)
     pipe.execute()
 
 

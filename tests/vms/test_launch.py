@@ -47,8 +47,11 @@ def test_launch_timeline_matches_neutron_and_console(alice, cloud, networks, ima
     ip = port.fixed_ips[0]["ip_address"]
     assert ev["network_chosen"].detail.startswith(f"{net['network'].name} (10.61.0.0/24)")
     assert ev["port_created"].detail == f"MAC {port.mac_address}, IP {ip}"
-    assert f"lease of {ip} from" in ev["dhcp_lease"].detail
-    assert port.mac_address in ev["dhcp_lease"].detail
+    if cloud.is_devcloud:
+        assert f"lease of {ip} from" in ev["dhcp_lease"].detail
+        assert port.mac_address in ev["dhcp_lease"].detail
+    else:  # Nova's fake driver boots no guest: the timeline says it saw no lease
+        assert ev["dhcp_lease"].failed
     order = ["network_chosen", "requested", "port_created", "building", "active",
              "dhcp_lease"]
     assert [s for s in order if s in ev] == order
@@ -57,7 +60,7 @@ def test_launch_timeline_matches_neutron_and_console(alice, cloud, networks, ima
     body = page.content.decode()
     assert f'data-testid="mac">{port.mac_address}<' in body
     assert 'data-testid="server-status">ACTIVE<' in body
-    assert f"lease of {ip}" in text(page)
+    assert ev["dhcp_lease"].detail in text(page)
 
     # Delete: the timeline shows ports removed, server gone and the IP free again, checked
     # against Neutron.
