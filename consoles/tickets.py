@@ -23,18 +23,7 @@ from django.utils import timezone
 
 from . import conf
 from .models import ConsoleTicket
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a console session goes upstream."""
-
-    kind: str                 # "ws": the cloud's console proxy; "tcp": VNC/SPICE directly
-    url: str = ""             # ws(s)://proxy/?token=… (kind "ws")
-    origin: str = ""          # the Origin the cloud's proxy accepts: its own scheme://host:port
-    host: str = ""            # kind "tcp"
-    port: int = 0
-    connect_path: str = ""    # Nova's internal_access_path: an HTTP CONNECT first, as Nova does
+from .upstream import Target
 
 
 @dataclass(frozen=True)

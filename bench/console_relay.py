@@ -1,0 +1,195 @@
+"""The console relay's cost: throughput and added latency against websockify alone (the
+same VNC server, one run), then 100 concurrent console sessions: memory and CPU of the web
+process. Loopback only; devcloud and a daphne started here on free ports, stopped after.
+
+    .venv/bin/python -m bench.console_relay [--frames 100] [--rounds 5] [--pings 200]
+        [--sessions 100] [--servers 10] [--seconds 10]
+
+Throughput: full 720x400 32-bpp Raw frames (1.15 MB each), one request at a time.
+Latency: a 1x1 non-incremental FramebufferUpdateRequest and its 16-byte answer, one at a time.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
+
+from consoles.upstream import proxy_target  # noqa: E402
+from devcloud import testing  # noqa: E402
+from tests.conftest import DEVCLOUD_ACCOUNTS, CloudTarget  # noqa: E402
+from tests.consoles import live  # noqa: E402
+from tests.consoles.rfb import RFB  # noqa: E402
+
+
+def pct(values, p) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] * 1000
+
+
+async def throughput(client: RFB, frames: int) -> float:
+    # One request at a time: an RFB server may answer several pending requests with one
+    # update (devcloud's does), so pipelining would not count frames reliably.
+    await client.request(False)
+    await client.update()                       # warm
+    start_bytes, t0 = client.received, time.perf_counter()
+    for _ in range(frames):
+        await client.request(False)
+        await client.update()
+    return (client.received - start_bytes) / (time.perf_counter() - t0) / 1e6
+
+
+async def latency(client: RFB, pings: int) -> list[float]:
+    out = []
+    for _ in range(pings):
+        t = time.perf_counter()
+        await client.request(False, (0, 0, 1, 1))
+        await client.update()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+async def via_websockify(cloud, server_id) -> RFB:
+    conn = cloud.connect("alice")
+    url = conn.compute.create_console(server_id, console_type="novnc")["url"]
+    target = proxy_target(url)
+    client = await RFB.websocket(target.url, origin=target.origin)
+    await client.handshake()
+    return client
+
+
+async def via_portal(portal, session, server_id) -> RFB:
+    page = session.get(f"{portal.url}/consoles/{server_id}/")
+    page.raise_for_status()
+    client = await RFB.websocket(live.ws_url(portal, live.ws_path(page.text)),
+                                 origin=portal.url, headers=live.cookie_header(session))
+    await client.handshake()
+    return client
+
+
+async def compare(cloud, portal, session, server_id, frames, pings, rounds) -> None:
+    """Alternate websockify alone and the portal, `rounds` times each, on fresh sessions:
+    the medians are reported, so a noisy second on a 2-core machine does not decide."""
+    openers = {"websockify": lambda: via_websockify(cloud, server_id),
+               "portal": lambda: via_portal(portal, session, server_id)}
+    mbps = {k: [] for k in openers}
+    rtts = {k: [] for k in openers}
+    for _ in range(rounds):
+        for label, opener in openers.items():
+            client = await opener()
+            mbps[label].append(await throughput(client, frames))
+            rtts[label].extend(await latency(client, pings))
+            await client.close()
+    ws_mbps, p_mbps = statistics.median(mbps["websockify"]), statistics.median(mbps["portal"])
+    ws_rtt, p_rtt = rtts["websockify"], rtts["portal"]
+    print(f"throughput (median of {rounds}): websockify alone {ws_mbps:.1f} MB/s, through "
+          f"the portal {p_mbps:.1f} MB/s ({p_mbps / ws_mbps * 100:.0f}%)")
+    print(f"round trip ({len(p_rtt)} each): websockify alone p50 {pct(ws_rtt, .5):.2f} ms "
+          f"p95 {pct(ws_rtt, .95):.2f} ms; portal p50 {pct(p_rtt, .5):.2f} ms p95 "
+          f"{pct(p_rtt, .95):.2f} ms; added p50 {pct(p_rtt, .5) - pct(ws_rtt, .5):.2f} ms "
+          f"p95 {pct(p_rtt, .95) - pct(ws_rtt, .95):.2f} ms")
+
+
+def cpu_seconds(proc: psutil.Process) -> float:
+    t = proc.cpu_times()
+    return t.user + t.system
+
+
+async def concurrent(portal, session, server_ids, sessions: int, seconds: float) -> None:
+    web = psutil.Process(portal.process.pid)
+    rss0 = web.memory_info().rss
+    t0 = time.perf_counter()
+    clients = []
+    for i in range(sessions):
+        clients.append(await via_portal(portal, session, server_ids[i % len(server_ids)]))
+    opened = time.perf_counter() - t0
+    for c in clients:                                       # first full frame each
+        await c.request(False)
+    await asyncio.gather(*(c.update() for c in clients))
+    rss_open = web.memory_info().rss
+    # Idle: open, nothing moving.
+    cpu, wall = cpu_seconds(web), time.perf_counter()
+    await asyncio.sleep(5)
+    idle_cpu = (cpu_seconds(web) - cpu) / (time.perf_counter() - wall) * 100
+    # Interactive: each session types a key and waits for the screen to change, once a
+    # second. Every other key is Return: sessions sharing a server share its input line,
+    # which stops echoing when full.
+    echoes, lost = [], 0
+
+    async def typist(client: RFB, i: int):
+        nonlocal lost
+        await asyncio.sleep(i / sessions)                  # spread over the second
+        end = time.perf_counter() + seconds
+        n = 0
+        while time.perf_counter() < end:
+            t = time.perf_counter()
+            await client.request(True)
+            await client.key(0xFF0D if n % 2 else ord("a") + i % 26)
+            n += 1
+            try:
+                await asyncio.wait_for(client.update(), timeout=5)
+            except TimeoutError:
+                lost += 1
+                return
+            echoes.append(time.perf_counter() - t)
+            await asyncio.sleep(max(0, 1 - (time.perf_counter() - t)))
+    cpu, wall = cpu_seconds(web), time.perf_counter()
+    await asyncio.gather(*(typist(c, i) for i, c in enumerate(clients)))
+    busy_cpu = (cpu_seconds(web) - cpu) / (time.perf_counter() - wall) * 100
+    rss_busy = web.memory_info().rss
+    for c in clients:
+        await c.close()
+    print(f"{sessions} concurrent sessions (opened in {opened:.1f} s, each page one Nova "
+          f"call): web process RSS {rss0 / 2**20:.0f} MiB before, {rss_open / 2**20:.0f} MiB "
+          f"open (+{(rss_open - rss0) / sessions / 1024:.0f} KiB/session), "
+          f"{rss_busy / 2**20:.0f} MiB after typing")
+    print(f"  CPU of the web process: idle {idle_cpu:.1f}% ; all {sessions} typing 1 key/s "
+          f"{busy_cpu:.1f}% of one core; keystroke→echo p50 {pct(echoes, .5):.1f} ms "
+          f"p95 {pct(echoes, .95):.1f} ms ({len(echoes)} keys, {lost} sessions without an echo)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--frames", type=int, default=100)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--mode", choices=["proxy", "direct"], default="proxy",
+                    help="the portal's PORTAL_CONSOLE_MODE")
+    ap.add_argument("--pings", type=int, default=200, help="per round")
+    ap.add_argument("--sessions", type=int, default=100)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--servers", type=int, default=10, help="sessions are spread over them")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        with testing.running(tmp / "devcloud" / "state", "--build-delay", "0.2") as dc:
+            cloud = CloudTarget(name="devcloud", auth_url=dc.auth_url,
+                                clouds_yaml=dc.clouds_yaml, service_cloud="devcloud-portal",
+                                accounts=DEVCLOUD_ACCOUNTS, devcloud=dc)
+            (tmp / "portal").mkdir()
+            with live.extra_portal(cloud, tmp / "portal", LOG_LEVEL="WARNING",
+                                   PORTAL_CONSOLE_MODE=args.mode,
+                                   PORTAL_CONSOLE_MAX_PER_USER=str(args.sessions + 10)) \
+                    as portal, contextlib.ExitStack() as stack:
+                servers = [stack.enter_context(live.server(
+                    cloud, "alice", name=f"bench-{uuid.uuid4().hex[:4]}"))
+                    for _ in range(args.servers)]
+                srv = servers[0]
+                session = portal.login("alice", cloud)
+                print(f"portal console mode {args.mode}; web process pid {portal.process.pid}; "
+                      f"{psutil.cpu_count()} CPUs")
+                asyncio.run(compare(cloud, portal, session, srv.id, args.frames, args.pings,
+                                    args.rounds))
+                asyncio.run(concurrent(portal, session, [s.id for s in servers],
+                                       args.sessions, args.seconds))
+
+
+if __name__ == "__main__":
+    main()
