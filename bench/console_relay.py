@@ -2,7 +2,7 @@
 same VNC server, one run), then 100 concurrent console sessions: memory and CPU of the web
 process. Loopback only; devcloud and a daphne started here on free ports, stopped after.
 
-    .venv/bin/python -m bench.console_relay [--frames 100] [--rounds 5] [--pings 200]
+    .venv/bin/python -m bench.console_relay [--frames 150] [--rounds 7] [--pings 200]
         [--sessions 100] [--servers 10] [--seconds 10]
 
 Throughput: full 720x400 32-bpp Raw frames (1.15 MB each), one request at a time.
@@ -158,8 +158,8 @@ async def concurrent(portal, session, server_ids, sessions: int, seconds: float)
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--frames", type=int, default=100)
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--frames", type=int, default=150)
+    ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--mode", choices=["proxy", "direct"], default="proxy",
                     help="the portal's PORTAL_CONSOLE_MODE")
     ap.add_argument("--pings", type=int, default=200, help="per round")
