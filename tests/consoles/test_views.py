@@ -119,3 +119,10 @@ def test_audit_page_scope(portal_settings, cloud, alice_server):
     assert "someone-elses-project" in html and alpha in html
     html = client_as(cloud, "admin").get("/consoles/sessions/?user=bob").content.decode()
     assert "someone-elses-project" in html and alpha not in html
+
+
+def test_full_window_view_is_a_page_of_its_own(portal_settings, cloud, alice_server):
+    html = client_as(cloud, "alice").get(
+        f"/consoles/{alice_server.id}/?view=full").content.decode()
+    assert 'class="console-full"' in html and 'class="sidebar"' not in html
+    assert len(ws_paths(html)) == 1
