@@ -44,8 +44,9 @@ clean:
 REALCLOUD ?= ../shared/realcloud
 REALCLOUD_TESTS ?= tests/portal tests/vms tests/networks tests/consoles tests/browser
 .PHONY: test-realcloud
+test-realcloud: export REALCLOUD_DIR = $(abspath $(REALCLOUD))
 test-realcloud: install
-	$(PY) -m tests.realcloud ensure $(REALCLOUD)
+	$(PY) -m tests.realcloud ensure
 	$(PY) -m tests.realcloud snapshot var/realcloud-before.json
 	STACKPORT_CLOUD=realcloud $(PY) -m pytest -p no:cacheprovider $(wildcard $(REALCLOUD_TESTS)); \
 		rc=$$?; $(PY) -m tests.realcloud check var/realcloud-before.json || rc=1; exit $$rc

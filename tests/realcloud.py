@@ -2,7 +2,7 @@
 ../shared/realcloud up when it is not, create the accounts the suite needs, and check
 that the suite left the cloud as it found it.
 
-    python -m tests.realcloud ensure DIR      install + start the control plane if down, and
+    python -m tests.realcloud ensure          install + start the control plane if down, and
                                               give it the baseline a deployed cloud has
     python -m tests.realcloud snapshot FILE   record every object's ID
     python -m tests.realcloud check FILE      fail if anything is left over since snapshot
@@ -24,7 +24,9 @@ KEYSTONE = "http://127.0.0.1:5000/v3"
 EXTRA_ACCOUNTS = {"alice": ("sp-alpha", "member"), "bob": ("sp-beta", "member"),
                   "reader": ("demo", "reader"), "helpdesk": ("admin", "helpdesk")}
 PREFIX = "sp-"
-REALCLOUD_DIR = Path(__file__).resolve().parents[2] / "shared" / "realcloud"
+# ../shared/realcloud beside the repository (CI's layout); REALCLOUD_DIR overrides.
+REALCLOUD_DIR = Path(os.environ.get(
+    "REALCLOUD_DIR", Path(__file__).resolve().parents[2] / "shared" / "realcloud")).resolve()
 
 
 def clouds_yaml(realcloud_dir: Path) -> Path:
@@ -144,10 +146,10 @@ def leftovers(before: dict, after: dict) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    cmd, arg = argv[0], Path(argv[1])
+    cmd, arg = argv[0], Path(argv[1]) if len(argv) > 1 else None
     realcloud_dir = REALCLOUD_DIR
     if cmd == "ensure":
-        ensure(arg)
+        ensure(REALCLOUD_DIR)
         baseline(admin(realcloud_dir))
     elif cmd == "snapshot":
         arg.parent.mkdir(parents=True, exist_ok=True)
