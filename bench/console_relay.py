@@ -13,7 +13,9 @@ import argparse
 import asyncio
 import contextlib
 import os
+import signal
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -167,6 +169,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--servers", type=int, default=10, help="sessions are spread over them")
     args = ap.parse_args()
+    # Bounded, and a TERM still stops devcloud and daphne (the with-blocks' exits run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         with testing.running(tmp / "devcloud" / "state", "--build-delay", "0.2") as dc:
@@ -185,10 +189,12 @@ def main() -> None:
                 session = portal.login("alice", cloud)
                 print(f"portal console mode {args.mode}; web process pid {portal.process.pid}; "
                       f"{psutil.cpu_count()} CPUs")
-                asyncio.run(compare(cloud, portal, session, srv.id, args.frames, args.pings,
-                                    args.rounds))
-                asyncio.run(concurrent(portal, session, [s.id for s in servers],
-                                       args.sessions, args.seconds))
+                asyncio.run(asyncio.wait_for(compare(
+                    cloud, portal, session, srv.id, args.frames, args.pings, args.rounds),
+                    timeout=300))
+                asyncio.run(asyncio.wait_for(concurrent(
+                    portal, session, [s.id for s in servers], args.sessions, args.seconds),
+                    timeout=300))
 
 
 if __name__ == "__main__":
