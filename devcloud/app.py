@@ -173,6 +173,7 @@ def public(handler):
 
 def build_app(cloud: Cloud) -> web.Application:
     from . import admin, compute, consoles, identity, image, network
+    from .guests import service as guests
 
     app = web.Application(
         middlewares=[accounting, error_rendering, fault_injection, authentication],
@@ -180,6 +181,6 @@ def build_app(cloud: Cloud) -> web.Application:
     )
     app[CLOUD_KEY] = cloud
     # Order matters: later services look up earlier ones in cloud.services.
-    for module in (identity, image, network, compute, consoles, admin):
+    for module in (identity, image, network, compute, consoles, guests, admin):
         module.setup(app, cloud)
     return app

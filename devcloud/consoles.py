@@ -125,6 +125,12 @@ class Consoles:
         return self.config.public_host or self.local_host
 
     @property
+    def spice_offered(self) -> bool:
+        """SPICE needs qemu: --qemu's diskless guests or --guests tiny's real ones."""
+        guests = self.cloud.services.get("guests")
+        return self.use_qemu or bool(guests is not None and guests.enabled)
+
+    @property
     def spice_port(self) -> int:
         return getattr(self.config, "spice_port", 6082)
 
@@ -213,7 +219,7 @@ class Consoles:
                                   f"{type_}. '{type_}' is not one of {types}")
         if protocol == "rdp":        # removed with the Hyper-V driver: a bare 400
             raise CloudError(400, GENERIC_400)
-        if protocol in ("serial", "mks") or (protocol == "spice" and not self.use_qemu):
+        if protocol in ("serial", "mks") or (protocol == "spice" and not self.spice_offered):
             raise CloudError(400, f"Unavailable console type {type_}.")
         if protocol == "vnc" and type_ != "novnc":
             raise CloudError(400, f"Invalid console type {type_}")
@@ -247,6 +253,9 @@ class Consoles:
 
     # --- endpoints -----------------------------------------------------------------
     def _start_endpoint(self, console: Console, plain: bool = False) -> None:
+        guests = self.cloud.services.get("guests")
+        if guests is not None and guests.enabled and guests.console_endpoint(console):
+            return   # --guests tiny: the server's own guest serves VNC and SPICE
         if self.use_qemu and not plain:
             if console.guest is not None and console.guest.alive:
                 return
@@ -303,7 +312,7 @@ class Consoles:
                         "SPICE is unavailable (apt-get install qemu-system-x86)", qemu.QEMU)
         atexit.register(self._end_processes)
         await self._start_proxy("vnc", self.config.console_port)
-        if self.use_qemu:
+        if self.spice_offered:
             await self._start_proxy("spice", self.spice_port)
 
     async def _start_proxy(self, kind: str, port: int) -> None:

@@ -56,6 +56,12 @@ class Compute:
     def consoles(self):
         return self.cloud.services.get("consoles")
 
+    @property
+    def guests(self):
+        """--guests tiny: each server a real qemu guest (devcloud/guests/service.py)."""
+        guests = self.cloud.services.get("guests")
+        return guests if guests is not None and guests.enabled else None
+
     # --- seed and start --------------------------------------------------------
     def seed(self) -> None:
         flavors.seed(self.store)
@@ -74,6 +80,8 @@ class Compute:
             else:
                 if server["task_state"] is not None:  # an interrupted start/stop/reboot
                     self._spawn(self._finish_action(server["id"]))
+                elif self.guests and server["vm_state"] == "active":
+                    self._spawn(self.guests.resume(server))   # its guest boots again
                 self._attach_console(server)
 
     async def stop(self) -> None:
@@ -188,7 +196,10 @@ class Compute:
                 return
             self.touch(server, task_state="spawning")
         self._attach_console(server)
-        await asyncio.sleep(delay * 0.7)
+        if self.guests and not fault:
+            fault = await self.guests.spawn(server)   # ACTIVE once its qemu runs
+        else:
+            await asyncio.sleep(delay * 0.7)
         server = self._live(server_id)
         if server is None:
             return
@@ -234,6 +245,8 @@ class Compute:
         server = self.store["servers"].get(server_id)
         if server is None or server.get("deleted"):
             return
+        if self.guests:
+            await self.guests.delete(server_id)       # qemu ends, its files go
         self.network.release_server_ports(server_id)
         consoles = self.consoles
         if consoles is not None and hasattr(consoles, "detach"):
@@ -263,6 +276,10 @@ class Compute:
         if server is None or server["task_state"] is None:
             return
         task = server["task_state"]
+        if self.guests:
+            await self.guests.act(server, task)       # the guest stops, starts or resets
+            if self._live(server_id) is None:
+                return
         if task == "powering-off":
             self.network.set_ports_status(server_id, "DOWN")
             self.touch(server, vm_state="stopped", task_state=None, power_state=POWER_SHUTDOWN)
@@ -291,6 +308,10 @@ class Compute:
         return nics
 
     def console_text(self, server: dict) -> str:
+        text = self._plain_console_text(server)
+        return self.guests.console_text(server, text) if self.guests else text
+
+    def _plain_console_text(self, server: dict) -> str:
         if server["vm_state"] == "building" and server["task_state"] != "spawning":
             return ""
         if server["vm_state"] == "building":
