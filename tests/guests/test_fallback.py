@@ -1,6 +1,7 @@
 """`devcloud --guests tiny` where the guests cannot run: it says so at start and falls back."""
 
 import os
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -16,8 +17,13 @@ def test_without_the_image_devcloud_says_so_and_falls_back_to_plain_servers(tmp_
                                                            "--build-delay", "0.2") as cloud:
         status = cloud.admin_api("GET", "guests")
         assert status["enabled"] is False and "make guest-image" in status["reason"]
-        log = Path(state.parent / f"devcloud-{cloud.port}.log").read_text()
-        assert "--guests tiny: " in log and "plain console instead" in log
+        # Services log their start after the API answers: give the line a moment.
+        log_path, deadline = Path(state.parent / f"devcloud-{cloud.port}.log"), time.time() + 10
+        while "plain console instead" not in log_path.read_text() and time.time() < deadline:
+            time.sleep(0.1)
+        log = log_path.read_text()
+        assert "--guests tiny: the guest kernel and initramfs are missing (make guest-image)" \
+            in log and "plain console instead" in log
         conn = openstack.connect(auth_url=cloud.auth_url, username="demo", password="demo",
                                  project_name="demo", user_domain_name="Default",
                                  project_domain_name="Default", region_name="RegionOne",
