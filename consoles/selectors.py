@@ -6,7 +6,6 @@ the helpdesk search) go through the service account, every session audited; anyo
 a 404 for a server that is not theirs, never the server.
 """
 
-import ipaddress
 import itertools
 import re
 import uuid
@@ -18,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from openstack import exceptions as os_exc
 
+from portal.addresses import exact_address, has_address
 from portal.cloud import gather, service_connection, user_connection
 
 from .models import ConsoleSession
@@ -104,13 +104,6 @@ def _facts(server, projects: dict) -> ServerFacts:
         created=server.created_at or "")
 
 
-def _ip_version(text: str) -> int | None:
-    try:
-        return ipaddress.ip_address(text).version
-    except ValueError:
-        return None
-
-
 def _first(servers, limit: int) -> list:
     return list(itertools.islice(servers, limit))
 
@@ -133,11 +126,12 @@ def helpdesk_search(query: str, limit: int = 50) -> list[ServerFacts]:
     pattern = re.escape(query)
     calls["by_name"] = lambda: _first(conn.compute.servers(
         all_projects=True, name=pattern, limit=limit), limit)
-    version = _ip_version(query)
-    if version:
-        field = "ipv4_address" if version == 4 else "ipv6_address"
-        calls["by_ip"] = lambda: _first(conn.compute.servers(
-            all_projects=True, limit=limit, **{field: f"^{pattern}$"}), limit)
+    exact = exact_address(query)
+    if exact:
+        field = "ipv6_address" if ":" in exact else "ipv4_address"
+        calls["by_ip"] = lambda: [s for s in _first(conn.compute.servers(
+            all_projects=True, limit=limit, **{field: exact}), limit)
+            if has_address(s.addresses, exact)]
     calls["projects"] = lambda: {p.id: p.name for p in conn.identity.projects()}
     found = gather(**calls)
     projects = found.pop("projects")

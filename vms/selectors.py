@@ -13,6 +13,7 @@ independent ones run concurrently through portal.cloud.gather):
 from django.http import Http404
 from openstack import exceptions as os_exc
 
+from portal.addresses import exact_address, has_address, ip_filter
 from portal.cloud import gather, user_connection
 
 from . import nova, pollstate, rows, timeline
@@ -36,8 +37,8 @@ def servers_page(request, name: str = "", status: str = "", ip: str = "",
         query["name"] = name
     if status:
         query["status"] = status
-    if ip:
-        query["ip"] = ip
+    if ip and (ip_query := ip_filter(ip)):
+        query[ip_query[0]] = ip_query[1]
     if marker:
         query["marker"] = marker
     try:
@@ -48,6 +49,8 @@ def servers_page(request, name: str = "", status: str = "", ip: str = "",
         raise exc
     project = _project(request)
     servers = [s for s in servers if s.project_id == project]
+    if ip and (exact := exact_address(ip)):  # Nova matched a substring: keep that address
+        servers = [s for s in servers if has_address(s.addresses, exact)]
     names = image_names(conn, {rows.image_id_of(s) for s in servers})
     page = [rows.for_template(rows.row(s, names)) for s in servers]
     return {"servers": page, "stale": pollstate.staleness(),

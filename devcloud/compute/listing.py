@@ -93,8 +93,10 @@ class ServerQuery:
             if not self.status <= STATUSES:
                 raise CloudError(400, "Invalid status value")
         self.name = _regex(q, "name")
-        self.ip = _regex(q, "ip")
-        self.ip6 = _regex(q, "ip6")
+        # With Neutron's ip-substring-filtering, Nova hands ip/ip6 to Neutron as
+        # fixed_ips=ip_address_substr=<value>: a literal substring of a fixed IP, not a regex.
+        self.ip = q.get("ip")
+        self.ip6 = q.get("ip6")
         self.exact = {field: q[param] for param, field in (
             ("flavor", "flavor_id"), ("image", "image_id"), ("reservation_id", "reservation_id"),
             ("key_name", "key_name"), ("user_id", "user_id"), ("host", "host"),
@@ -131,8 +133,10 @@ def candidates(compute, query: ServerQuery):
 def _ip_match(query: ServerQuery, addresses: dict) -> bool:
     for entries in addresses.values():
         for entry in entries:
-            pattern = query.ip6 if entry.get("version") == 6 else query.ip
-            if pattern is not None and pattern.search(entry.get("addr", "")):
+            if entry.get("OS-EXT-IPS:type", "fixed") != "fixed":
+                continue  # Neutron matches the ports' fixed IPs only
+            wanted = query.ip6 if entry.get("version") == 6 else query.ip
+            if wanted is not None and wanted in entry.get("addr", ""):
                 return True
     return False
 
