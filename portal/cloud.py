@@ -22,6 +22,9 @@ _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="cloud")
 # Version discovery documents, shared by every request's session: without this each page
 # would cost one extra GET per service to rediscover what the endpoint supports.
 _discovery_cache: dict = {}
+# API servers behind gunicorn/uwsgi close idle keep-alive connections; the next request on
+# one fails with "connection reset" before the server saw it. Retry that once.
+RETRIES = {"connect_retries": 1, "connect_retry_delay": 0.1}
 
 
 def connection_for_token(token: str, token_body: dict) -> openstack.connection.Connection:
@@ -31,7 +34,7 @@ def connection_for_token(token: str, token_body: dict) -> openstack.connection.C
                               app_name="stackport", discovery_cache=_discovery_cache)
     return openstack.connection.Connection(
         session=sess, region_name=settings.OS_REGION_NAME,
-        interface=settings.OS_INTERFACE, strict_proxies=False,
+        interface=settings.OS_INTERFACE, strict_proxies=False, **RETRIES,
     )
 
 
@@ -54,7 +57,7 @@ def service_connection() -> openstack.connection.Connection:
     with _service_lock:
         if _service_conn is None:
             config = loader.OpenStackConfig(config_files=[settings.OS_CLIENT_CONFIG_FILE])
-            region = config.get_one(cloud=settings.OS_CLOUD)
+            region = config.get_one(cloud=settings.OS_CLOUD, **RETRIES)
             _service_conn = openstack.connection.Connection(config=region,
                                                             strict_proxies=False)
         return _service_conn
