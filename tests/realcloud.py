@@ -117,6 +117,10 @@ def remove_accounts(conn) -> None:
         if project_name.startswith(PREFIX):
             p = conn.identity.find_project(project_name, ignore_missing=True)
             if p:
+                # Neutron made the project's `default` security group on first use and
+                # does not remove it with the project.
+                for group in conn.network.security_groups(project_id=p.id):
+                    conn.network.delete_security_group(group)
                 conn.identity.delete_project(p)
         if role_name == "helpdesk":
             r = conn.identity.find_role(role_name, ignore_missing=True)
