@@ -47,6 +47,11 @@ async def serve(args: argparse.Namespace) -> None:
                     console_port=args.console_port, spice_port=args.spice_port,
                     state_dir=args.state_dir, build_delay=args.build_delay,
                     qemu=args.qemu, guests=args.guests)
+    # Signals first: a stop that arrives while services start must still save the state.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     store = Store(args.state_dir)
     loaded = store.load()
     cloud = Cloud(config=config, store=store)
@@ -69,12 +74,9 @@ async def serve(args: argparse.Namespace) -> None:
     saver = asyncio.create_task(store.saver())
     print(f"devcloud: Keystone at {auth_url}, clouds.yaml at {args.clouds_yaml}", flush=True)
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     saver.cancel()
+    store.save()  # before stopping children, which may take a while
     for service in cloud.services.values():
         if hasattr(service, "stop"):
             await service.stop()
