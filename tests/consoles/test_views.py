@@ -4,20 +4,11 @@ the types the cloud does not offer, the helpdesk search, the audit page's scope.
 import re
 
 import pytest
-from django.test import Client
 
 from consoles.models import ConsoleSession, ConsoleTicket
+from tests.pages import login as client_as
 
 pytestmark = pytest.mark.django_db
-
-
-def client_as(cloud, who: str) -> Client:
-    acct = cloud.accounts[who]
-    client = Client()
-    resp = client.post("/login/", {"domain": acct.domain, "username": acct.username,
-                                   "password": acct.password})
-    assert resp.status_code == 302, f"login as {who} failed"
-    return client
 
 
 def ws_paths(html: str) -> list[str]:

@@ -88,8 +88,6 @@ def test_console_auth_token_body_and_direct_tcp(demo, admin, vm):
     assert missing.json() == {"itemNotFound": {"code": 404, "message": "Token not found"}}
 
 
-@pytest.mark.xfail(reason="devcloud/compute (Nova part): a 2026.2 Nova answers 400 below 2.31 "
-                          "(the API was rdp-html5-only there); devcloud answers 200")
 def test_console_auth_token_before_2_31(demo, admin, vm):
     token = token_of(remote_console(demo, vm["id"]).json()["remote_console"]["url"])
     resp = admin.nova("GET", f"/os-console-auth-tokens/{token}", mv="2.30")

@@ -6,28 +6,9 @@ import re
 import time
 import uuid
 
-from django.test import Client
 from openstack import exceptions as os_exc
 
-
-def login(cloud, who: str) -> Client:
-    acct = cloud.accounts[who]
-    client = Client()
-    resp = client.post("/login/", {"domain": acct.domain, "username": acct.username,
-                                   "password": acct.password})
-    assert resp.status_code == 302, f"login as {who} failed"
-    return client
-
-
-def text(resp) -> str:
-    """The page's text without tags, whitespace collapsed (messages, errors)."""
-    html = resp.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def form_error(resp) -> str:
-    m = re.search(r'data-testid="form-error">(.*?)</div>', resp.content.decode(), re.S)
-    return re.sub(r"\s+", " ", m.group(1)).strip() if m else ""
+from tests.pages import form_error, login, text  # noqa: F401 (re-exported)
 
 
 def field_error(resp, field: str) -> str:

@@ -1,32 +1,12 @@
 """Helpers for the vms tests: logged-in test clients, what a page says, waiting for Nova,
 and sweeping away what a test made."""
 
-import html as html_lib
-import re
 import time
 import uuid
 
-from django.test import Client
 from openstack import exceptions as os_exc
 
-
-def login(cloud, who: str) -> Client:
-    acct = cloud.accounts[who]
-    client = Client()
-    resp = client.post("/login/", {"domain": acct.domain, "username": acct.username,
-                                   "password": acct.password})
-    assert resp.status_code == 302, f"login as {who} failed"
-    return client
-
-
-def text(resp) -> str:
-    html = resp.content.decode()
-    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
-
-
-def form_error(resp) -> str:
-    m = re.search(r'data-testid="form-error">(.*?)</div>', resp.content.decode(), re.S)
-    return html_lib.unescape(re.sub(r"\s+", " ", m.group(1)).strip()) if m else ""
+from tests.pages import form_error, login, text  # noqa: F401 (re-exported)
 
 
 def unique(prefix: str = "t") -> str:
