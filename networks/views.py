@@ -89,6 +89,29 @@ class ActionView(ChangeRequiredMixin, View):
         return redirect(self.next_url(target, **kwargs))
 
 
+class DeleteView(ActionView):
+    """Delete one of the project's objects: to the list once it is gone, back to the
+    object when the cloud refused (the message says why)."""
+
+    kind = noun = list_url = detail_url = ""
+    delete = staticmethod(lambda conn, obj, request: None)  # a networks.services function
+
+    def target(self, **kwargs):
+        (object_id,) = kwargs.values()
+        return owned(_conn(self.request), self.kind, object_id, _project(self.request))
+
+    def act(self, obj):
+        self.deleted = False
+        self.delete(_conn(self.request), obj, request=self.request)
+        self.deleted = True
+        return f"{self.noun} “{obj['name']}” deleted."
+
+    def next_url(self, obj, **kwargs):
+        if self.deleted:
+            return reverse(self.list_url)
+        return reverse(self.detail_url, args=list(kwargs.values()))
+
+
 # --- networks -----------------------------------------------------------------------
 
 class NetworkList(LoginRequiredMixin, View):
@@ -157,19 +180,9 @@ class NetworkRename(ChangeRequiredMixin, FormView):
         return redirect("networks:detail", network_id=ctx["network"]["id"])
 
 
-class NetworkDelete(ActionView):
-    def target(self, network_id):
-        return owned(_conn(self.request), "network", network_id, _project(self.request))
-
-    def act(self, net):
-        self.deleted = False
-        services.delete_network(_conn(self.request), net, request=self.request)
-        self.deleted = True
-        return f"Network “{net['name']}” deleted."
-
-    def next_url(self, net, network_id):
-        return reverse("networks:list") if self.deleted else reverse(
-            "networks:detail", args=[network_id])
+class NetworkDelete(DeleteView):
+    kind, noun, list_url, detail_url = "network", "Network", "networks:list", "networks:detail"
+    delete = staticmethod(services.delete_network)
 
 
 # --- subnets ------------------------------------------------------------------------
@@ -306,19 +319,10 @@ class RouterRemoveInterface(ActionView):
         return reverse("networks:router_detail", args=[router_id])
 
 
-class RouterDelete(ActionView):
-    def target(self, router_id):
-        return owned(_conn(self.request), "router", router_id, _project(self.request))
-
-    def act(self, router):
-        self.deleted = False
-        services.delete_router(_conn(self.request), router, request=self.request)
-        self.deleted = True
-        return f"Router “{router['name']}” deleted."
-
-    def next_url(self, router, router_id):
-        return reverse("networks:routers") if self.deleted else reverse(
-            "networks:router_detail", args=[router_id])
+class RouterDelete(DeleteView):
+    kind, noun, list_url, detail_url = ("router", "Router", "networks:routers",
+                                        "networks:router_detail")
+    delete = staticmethod(services.delete_router)
 
 
 # --- floating IPs -------------------------------------------------------------------
@@ -494,19 +498,10 @@ class RuleDelete(ActionView):
         return reverse("networks:security_group", args=[group_id])
 
 
-class SecurityGroupDelete(ActionView):
-    def target(self, group_id):
-        return owned(_conn(self.request), "security_group", group_id, _project(self.request))
-
-    def act(self, group):
-        self.deleted = False
-        services.delete_security_group(_conn(self.request), group, request=self.request)
-        self.deleted = True
-        return f"Security group “{group['name']}” deleted."
-
-    def next_url(self, group, group_id):
-        return reverse("networks:security_groups") if self.deleted else reverse(
-            "networks:security_group", args=[group_id])
+class SecurityGroupDelete(DeleteView):
+    kind, noun, list_url, detail_url = ("security_group", "Security group",
+                                        "networks:security_groups", "networks:security_group")
+    delete = staticmethod(services.delete_security_group)
 
 
 # --- admin: pools -------------------------------------------------------------------
