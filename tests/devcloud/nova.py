@@ -59,8 +59,3 @@ class Client:
             self.nova("DELETE", f"/servers/{s['id']}")
         for s in servers:
             self.wait(s["id"], "GONE")
-
-
-def neutron_ready(client: Client) -> bool:
-    resp = client.call("GET", "/networking/v2.0/networks")
-    return resp.status_code == 200

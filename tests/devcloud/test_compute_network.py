@@ -7,14 +7,12 @@ import uuid
 
 import pytest
 
-from .nova import Client, neutron_ready
+from .nova import Client
 
 
 @pytest.fixture(scope="module")
 def demo(devcloud):
     client = Client(devcloud, "demo")
-    if not neutron_ready(client):
-        pytest.skip("devcloud's Neutron is not there yet")
     return client
 
 
