@@ -20,7 +20,8 @@ def demo_env() -> dict:
     env = dict(os.environ)
     env.setdefault("PORTAL_DEMO", "1")
     env.setdefault("DEBUG", "1")
-    env.setdefault("PORT", "8000")
+    # Not PORT: honcho gives each process its own PORT (base + 100 per process).
+    env.setdefault("WEB_PORT", "8000")
     env.setdefault("DEVCLOUD_PORT", "5000")
     env.setdefault("DEVCLOUD_CONSOLE_PORT", "6080")
     env.setdefault("KEYSTONE_URL", f"http://127.0.0.1:{env['DEVCLOUD_PORT']}/v3")
@@ -38,8 +39,14 @@ def demo_env() -> dict:
     return env
 
 
+def processes_for(env: dict) -> list[str]:
+    """The Procfile entries the demo runs (Redis only when it is the embedded one)."""
+    return (["redis"] if env.get("_EMBEDDED_REDIS") else []) + [
+        "devcloud", "web", "worker", "beat"]
+
+
 def banner(env: dict) -> str:
-    lines = ["", "=" * 64, f"  Stackport is starting: http://127.0.0.1:{env['PORT']}/",
+    lines = ["", "=" * 64, f"  Stackport is starting: http://127.0.0.1:{env['WEB_PORT']}/",
              "  Demo logins (domain Default):"]
     lines += [f"    {u:<9} password {p:<9} {what}" for u, p, what in LOGINS]
     lines += [f"  devcloud Keystone: {env['KEYSTONE_URL']}", "  Ctrl-C stops everything.",
@@ -52,9 +59,7 @@ def main() -> None:
     (ROOT / "var").mkdir(exist_ok=True)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
                    cwd=ROOT, env=env, check=True)
-    processes = ["devcloud", "web", "worker", "beat"]
-    if env.get("_EMBEDDED_REDIS"):
-        processes.insert(0, "redis")
+    processes = processes_for(env)
     print(banner(env), flush=True)
     os.chdir(ROOT)
     os.execvpe("honcho", ["honcho", "start", *processes], env)
