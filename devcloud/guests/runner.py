@@ -172,7 +172,7 @@ class Runner:
             if guest.state != "queued":   # stopped or removed while it waited
                 raise LaunchFailed(f"guest {spec.server_id} was {guest.state} before booting")
             self._spawn(guest)
-            if not await _listening(guest, 10):
+            if not await guest.qemu.ready(10):  # _spawn set guest.qemu
                 reason = guest.qemu.failure()
                 guest.state = "dead"
                 await asyncio.to_thread(guest.qemu.stop)
@@ -321,26 +321,6 @@ class Runner:
             if task is not None:
                 task.cancel()
         await asyncio.to_thread(self.end_all)
-
-
-async def _listening(guest: TinyGuest, timeout: float) -> bool:
-    """qemu runs once its VNC (and SPICE) sockets accept connections (~0.1 s)."""
-    deadline = time.monotonic() + timeout
-    ports = [p for p in (guest.vnc_port, guest.spice_port) if p]
-    while time.monotonic() < deadline and guest.alive:
-        if all([await _accepts(guest.host, p) for p in ports]):
-            return True
-        await asyncio.sleep(0.05)
-    return False
-
-
-async def _accepts(host: str, port: int) -> bool:
-    try:
-        _, writer = await asyncio.open_connection(host, port)
-    except OSError:
-        return False
-    writer.close()
-    return True
 
 
 def _log_size(path: Path) -> int:
