@@ -131,9 +131,9 @@ class NetworkCreate(ChangeRequiredMixin, FormView):
         return redirect("networks:detail", network_id=net.id)
 
 
-class QuickCreate(ChangeRequiredMixin, FormView):
-    template_name = "networks/quick_form.html"
-    form_class = forms.QuickNetworkForm
+class PoolChoiceMixin:
+    """Forms that pick a floating IP pool: the pools are the choices, and a posted pool
+    that is not one of them is refused (404) before the form runs."""
 
     def context(self):
         return {"pools": selectors.pools(_conn(self.request))}
@@ -143,6 +143,11 @@ class QuickCreate(ChangeRequiredMixin, FormView):
 
     def check_ids(self, ctx):
         _require(self.request.POST.get("pool"), [p["id"] for p in ctx["pools"]])
+
+
+class QuickCreate(ChangeRequiredMixin, PoolChoiceMixin, FormView):
+    template_name = "networks/quick_form.html"
+    form_class = forms.QuickNetworkForm
 
     def act(self, form, ctx):
         d = form.cleaned_data
@@ -255,18 +260,9 @@ class RouterList(LoginRequiredMixin, View):
                       selectors.routers_page(request, _widen(request)))
 
 
-class RouterCreate(ChangeRequiredMixin, FormView):
+class RouterCreate(ChangeRequiredMixin, PoolChoiceMixin, FormView):
     template_name = "networks/router_form.html"
     form_class = forms.RouterForm
-
-    def context(self):
-        return {"pools": selectors.pools(_conn(self.request))}
-
-    def form_kwargs(self, ctx):
-        return {"pools": ctx["pools"]}
-
-    def check_ids(self, ctx):
-        _require(self.request.POST.get("pool"), [p["id"] for p in ctx["pools"]])
 
     def act(self, form, ctx):
         pool = next((p for p in ctx["pools"] if p["id"] == form.cleaned_data["pool"]), None)
@@ -334,18 +330,9 @@ class FloatingIPList(LoginRequiredMixin, View):
                       {**data, "form": forms.AllocateForm(pools=data["pools"])})
 
 
-class FloatingIPAllocate(ChangeRequiredMixin, FormView):
+class FloatingIPAllocate(ChangeRequiredMixin, PoolChoiceMixin, FormView):
     template_name = "networks/fip_allocate.html"
     form_class = forms.AllocateForm
-
-    def context(self):
-        return {"pools": selectors.pools(_conn(self.request))}
-
-    def form_kwargs(self, ctx):
-        return {"pools": ctx["pools"]}
-
-    def check_ids(self, ctx):
-        _require(self.request.POST.get("pool"), [p["id"] for p in ctx["pools"]])
 
     def act(self, form, ctx):
         pool = next(p for p in ctx["pools"] if p["id"] == form.cleaned_data["pool"])
