@@ -8,14 +8,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from .routing import websocket_urlpatterns  # noqa: E402
+from .wsguards import OriginGuard  # noqa: E402
 
 application = ProtocolTypeRouter({
     "http": django_asgi_app,
     # Origin must be one of ALLOWED_HOSTS: a page on another site cannot open our sockets.
-    "websocket": AllowedHostsOriginValidator(
-        SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    "websocket": OriginGuard(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
 })

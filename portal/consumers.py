@@ -5,6 +5,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .events import project_group
 from .session import KEY, CloudUser
+from .wsguards import refuse
 
 
 async def session_user(scope) -> CloudUser | None:
@@ -15,13 +16,18 @@ async def session_user(scope) -> CloudUser | None:
 
 class EventsConsumer(AsyncWebsocketConsumer):
     group: str | None = None
+    user: CloudUser | None = None
+
+    async def __call__(self, scope, receive, send):
+        # The session is checked before the consumer subscribes to the channel layer:
+        # a refused socket costs no subscription (see portal/wsguards.py).
+        self.user = await session_user(scope)
+        if self.user is None or self.user.expired:
+            return await refuse(receive, send, 4401)
+        return await super().__call__(scope, receive, send)
 
     async def connect(self):
-        user = await session_user(self.scope)
-        if user is None or user.expired:
-            await self.close(code=4401)  # before accept: the handshake gets a 403
-            return
-        self.group = project_group(user.project_id)
+        self.group = project_group(self.user.project_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
