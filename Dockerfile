@@ -1,4 +1,4 @@
-# The Stackport image: web (daphne), worker and beat run from it; devcloud too (demo).
+# The Stackport image: web (uvicorn, `python -m portal.serve`), worker and beat run from it; devcloud too (demo).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -16,4 +16,4 @@ RUN pip install -c constraints.txt . \
 RUN useradd --system --home /app stackport && chown -R stackport /app
 USER stackport
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "portal.asgi:application"]
+CMD ["python", "-m", "portal.serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -3,7 +3,7 @@ WebSocket client has seen all 100 rows ACTIVE; no update lost.
 
     .venv/bin/python bench/burst.py [--count 100] [--build-delay 2]
 
-Own devcloud, portal (daphne) and Celery worker+beat on loopback; bounded (2 minutes).
+Own devcloud, portal (uvicorn) and Celery worker+beat on loopback; bounded (2 minutes).
 "Lost" = a server whose last row at the client is not ACTIVE, or that never got a row.
 """
 

@@ -5,7 +5,7 @@ page makes (X-Cloud-Calls), with 0 and with 20 servers in the demo project.
     .venv/bin/python bench/realcloud_pages.py [--requests 20] [--servers 20]
 
 Needs the control plane of ../shared/realcloud running (make test-realcloud starts it).
-Starts its own portal (daphne) on loopback; deletes the servers it boots.
+Starts its own portal (uvicorn) on loopback; deletes the servers it boots.
 """
 
 import argparse
@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.vmsbench import _wait_http, pct  # noqa: E402
 from devcloud.testing import free_port  # noqa: E402
+from portal import serve  # noqa: E402
 from tests import realcloud  # noqa: E402
 
 PAGES = {"instances": "/servers/", "networks": "/network/",
@@ -38,8 +39,7 @@ def start_portal(tmp: Path) -> tuple[subprocess.Popen, str]:
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
                    check=True)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p",
-                             str(port), "portal.asgi:application"], cwd=ROOT, env=env,
+    proc = subprocess.Popen(serve.command(port), cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     _wait_http(f"{url}/login/", proc)

@@ -3,7 +3,7 @@ WebSocket client; and Nova list calls per minute with 0, 10 and 100 servers buil
 
     .venv/bin/python bench/status_propagation.py [--samples 30] [--window 30]
 
-Own devcloud, portal (daphne) and Celery worker+beat on loopback. Servers are launched
+Own devcloud, portal (uvicorn) and Celery worker+beat on loopback. Servers are launched
 through the portal's form one by one, 0.35 s apart, so ACTIVE moments fall at every phase
 of the 1 s tick. Latency = time the client received the ACTIVE row − the server's
 `launched_at` as devcloud recorded it. Target: p95 < 1.5 s; calls/minute independent of

@@ -1,4 +1,4 @@
-"""What the vms benchmarks share: a devcloud, a portal (daphne) and a Celery worker+beat
+"""What the vms benchmarks share: a devcloud, a portal (uvicorn) and a Celery worker+beat
 of their own on loopback, a logged-in session and a /ws/events/ listener.
 
 Redis: REDIS_URL or redis://127.0.0.1:6379/12 (flushed at start: the benches own it).
@@ -23,6 +23,7 @@ from openstack.config import loader
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from devcloud import testing  # noqa: E402
+from portal import serve  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 
@@ -80,9 +81,8 @@ def stack(tmp: Path, build_delay: float = 1.0, worker: bool = True):
                        cwd=ROOT, env=env, check=True)
         port = testing.free_port()
         procs = [subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "portal.asgi:application"], cwd=ROOT, env=env,
-            stdout=open(tmp / "daphne.log", "ab"), stderr=subprocess.STDOUT)]
+            serve.command(port), cwd=ROOT, env=env,
+            stdout=open(tmp / "web.log", "ab"), stderr=subprocess.STDOUT)]
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_http(f"{url}/login/", procs[0])

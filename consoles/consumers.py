@@ -22,13 +22,13 @@ from channels.exceptions import StopConsumer
 from django.conf import settings
 
 from portal.consumers import session_user
+from portal.wsguards import REFUSED
 
 from . import conf, records, tickets
 from .upstream import UpstreamError, open_upstream
 
 log = logging.getLogger(__name__)
 
-REFUSED = 4403          # close before accept: the browser sees the handshake refused (403)
 
 
 def same_origin(scope) -> bool:
@@ -60,6 +60,14 @@ class ConsoleRelayConsumer(AsyncConsumer):
     to_server = 0
     flushed_client = 0
     flushed_server = 0
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # However the socket ended, even by an error the server swallows (uvicorn drops
+            # ClientDisconnected silently), the record ends and the upstream is closed.
+            await self.finish("client closed")
 
     async def dispatch(self, message):
         kind = message["type"]
@@ -107,7 +115,8 @@ class ConsoleRelayConsumer(AsyncConsumer):
             await self.finish("upstream unreachable")
             return
         subprotocol = "binary" if "binary" in self.scope.get("subprotocols", []) else None
-        await self.base_send({"type": "websocket.accept", "subprotocol": subprotocol})
+        if not await self.to_browser({"type": "websocket.accept", "subprotocol": subprotocol}):
+            return await self.finish("client closed")     # it went while upstream opened
         self.last_activity = time.monotonic()
         self.pump = asyncio.create_task(self.from_upstream())
         self.watchdog = asyncio.create_task(self.watch_idle())
@@ -136,12 +145,22 @@ class ConsoleRelayConsumer(AsyncConsumer):
             while (data := await self.upstream.recv()) is not None:
                 self.to_client += len(data)
                 self.last_activity = time.monotonic()
-                await self.base_send({"type": "websocket.send", "bytes": data})
+                if not await self.to_browser({"type": "websocket.send", "bytes": data}):
+                    return await self.finish("client closed")
         except asyncio.CancelledError:
             raise
         except Exception:          # noqa: BLE001
             log.exception("console relay from upstream failed")
         await self.finish("server closed")
+
+    async def to_browser(self, message) -> bool:
+        """Send to the browser; False when it has gone (the server raises an OSError,
+        uvicorn's ClientDisconnected, once the socket is closed)."""
+        try:
+            await self.base_send(message)
+        except OSError:
+            return False
+        return True
 
     async def watch_idle(self) -> None:
         idle = conf.idle_timeout()
@@ -166,13 +185,15 @@ class ConsoleRelayConsumer(AsyncConsumer):
         for task in (self.pump, self.watchdog):
             if task is not None and task is not current:
                 task.cancel()
+        if reason != "client closed" and reason != "upstream unreachable":
+            await self.to_browser({"type": "websocket.close", "code": 1000})
+        # The record first: the byte counts are final once the pump is cancelled, and the
+        # upstream's closing handshake may take a while.
+        await database_sync_to_async(records.end)(self.record_id, reason, *self.unflushed())
+        log.info("console session %s closed: %s, %d bytes to client, %d to server",
+                 self.record_id, reason, self.to_client, self.to_server)
         if self.upstream is not None:
             try:
                 await self.upstream.close()
             except Exception:      # noqa: BLE001 - it is going anyway
                 pass
-        if reason != "client closed" and reason != "upstream unreachable":
-            await self.base_send({"type": "websocket.close", "code": 1000})
-        await database_sync_to_async(records.end)(self.record_id, reason, *self.unflushed())
-        log.info("console session %s closed: %s, %d bytes to client, %d to server",
-                 self.record_id, reason, self.to_client, self.to_server)

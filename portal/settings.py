@@ -47,7 +47,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "daphne",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -200,6 +199,5 @@ LOGGING = {
         # keystoneauth logs request URLs; never tokens, but keep it quiet anyway.
         "keystoneauth": {"level": "WARNING"},
         "openstack": {"level": "WARNING"},
-        "daphne": {"level": "WARNING"},
     },
 }

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from devcloud import testing
+from portal import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -133,7 +134,7 @@ def portal_settings(cloud, settings):
     reset_service_connection()
 
 
-# --- a live portal: daphne (HTTP + WebSocket) in a subprocess ------------------------
+# --- a live portal: the web process (HTTP + WebSocket) in a subprocess -------------
 
 @dataclass
 class LivePortal:
@@ -173,10 +174,9 @@ def live_portal(cloud, tmp_path_factory):
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
                    cwd=ROOT, env=env, check=True)
     port = testing.free_port()
-    log = open(tmp / "daphne.log", "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p",
-                             str(port), "portal.asgi:application"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log = open(tmp / "web.log", "ab")
+    proc = subprocess.Popen(serve.command(port), cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

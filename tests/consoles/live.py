@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from devcloud import testing
+from portal import serve
 from tests.conftest import ROOT, CloudTarget, LivePortal, portal_env
 
 WS_PATH = re.compile(r'data-ws="(/ws/consoles/[^"/]+/)"')
@@ -55,16 +56,15 @@ def cookie_header(session) -> dict:
 
 @contextlib.contextmanager
 def extra_portal(cloud: CloudTarget, tmp: Path, **env):
-    """Another daphne with its own database and settings (e.g. PORTAL_CONSOLE_MODE)."""
+    """Another web process with its own database and settings (e.g. PORTAL_CONSOLE_MODE)."""
     penv = dict(portal_env(cloud, tmp / "portal.sqlite3"), **env)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
                    cwd=ROOT, env=penv, check=True)
     port = testing.free_port()
-    log_path = tmp / "daphne.log"
+    log_path = tmp / "web.log"
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p",
-                                 str(port), "portal.asgi:application"], cwd=ROOT, env=penv,
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(serve.command(port), cwd=ROOT, env=penv, stdout=log,
+                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -89,6 +89,6 @@ def extra_portal(cloud: CloudTarget, tmp: Path, **env):
 
 
 def live_log(portal: LivePortal) -> str:
-    """What the daphne process wrote (stdout and stderr go to one file)."""
+    """What the web process wrote (stdout and stderr go to one file)."""
     path = getattr(portal, "log_path", None) or Path(f"/proc/{portal.process.pid}/fd/1")
     return Path(path).read_text(errors="replace")

@@ -1,11 +1,13 @@
-"""/ws/events/ over a real daphne: publish reaches its project's sockets, and only them."""
+"""/ws/events/ over the real web server: publish reaches its project's sockets, and only them."""
 
 import asyncio
 
 import pytest
 import websockets
+from websockets.exceptions import InvalidStatus
 
 from portal.events import apublish
+from tests.consoles import live
 
 
 def ws_url(live_portal) -> str:
@@ -42,13 +44,30 @@ async def test_publish_reaches_own_project_only(live_portal, cloud):
 
 
 async def test_anonymous_socket_is_refused(live_portal):
-    with pytest.raises(websockets.exceptions.InvalidStatus) as exc:
+    with pytest.raises(InvalidStatus) as exc:
         await connect(live_portal)
     assert exc.value.response.status_code == 403
 
 
 async def test_foreign_origin_is_refused(live_portal, cloud):
     alice = live_portal.login("alice", cloud)
-    with pytest.raises(websockets.exceptions.InvalidStatus) as exc:
+    with pytest.raises(InvalidStatus) as exc:
         await connect(live_portal, alice, origin="http://evil.example")
     assert exc.value.response.status_code == 403
+
+
+def test_refused_sockets_leave_no_task_behind(cloud, tmp_path):
+    """Refusals happen before any consumer subscribes to the channel layer. Refused through
+    a consumer (channels' OriginValidator), each socket left a channel-layer subscription
+    pending for good; uvicorn says so when it stops ("Waiting for background tasks")."""
+    with live.extra_portal(cloud, tmp_path) as portal:
+        async def refused():
+            for origin in ("http://evil.example", portal.url):     # foreign; no session
+                with pytest.raises(InvalidStatus) as exc:
+                    await connect(portal, origin=origin)
+                assert exc.value.response.status_code == 403
+        asyncio.run(refused())
+    log = live.live_log(portal)
+    assert log.count('"WebSocket /ws/events/" 403') == 2
+    assert "Shutting down" in log
+    assert "Waiting for background tasks" not in log

@@ -1,0 +1,45 @@
+"""The web process: uvicorn serving portal.asgi (HTTP and WebSockets). One command for the
+Procfile, the image, compose, the tests and the benchmarks, so they all run the same server
+with the same options:
+
+    python -m portal.serve [--host 127.0.0.1] [--port 8000]      (or WEB_HOST / WEB_PORT)
+
+Why uvicorn (with uvloop, httptools and its websockets-sansio protocol): the console relay is the
+heaviest thing the web process does, and bench/console_relay.py put it at 86% of websockify's
+throughput under uvicorn against 75% under daphne, with less CPU for 100 open sessions.
+
+- permessage-deflate is off: browsers offer it, and compressing console frames (already
+  compact or incompressible RFB/SPICE data) would cost far more CPU than it saves on a LAN.
+- lifespan is off: Django and Channels have no startup/shutdown hooks to run.
+- Behind a reverse proxy, uvicorn trusts X-Forwarded-* from FORWARDED_ALLOW_IPS (default
+  127.0.0.1), which it reads itself.
+"""
+
+import argparse
+import os
+import sys
+
+import uvicorn
+
+# On stop, open consoles and event sockets get this long to close before they are cut.
+GRACE = 5
+
+
+def command(port: int, host: str = "127.0.0.1") -> list[str]:
+    """The argv that starts this web process (tests and benchmarks start it so)."""
+    return [sys.executable, "-m", "portal.serve", "--host", host, "--port", str(port)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m portal.serve", description=__doc__.split("\n")[0])
+    ap.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    ap.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8000")))
+    args = ap.parse_args(argv)
+    uvicorn.run("portal.asgi:application", host=args.host, port=args.port,
+                loop="uvloop", http="httptools", ws="websockets-sansio",
+                ws_per_message_deflate=False, lifespan="off", server_header=False,
+                timeout_graceful_shutdown=GRACE)
+
+
+if __name__ == "__main__":
+    main()
