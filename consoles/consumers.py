@@ -101,12 +101,10 @@ class ConsoleRelayConsumer(AsyncConsumer):
         except tickets.Refused as exc:
             return await self.refuse(exc.reason, user, exc.ticket)
         # The cap counts sessions: a SPICE channel joining its session is not a new one.
-        if row.uses == 1 and await database_sync_to_async(records.open_count)(
-                user.user_id) >= conf.max_sessions_per_user():
+        self.record_id = await database_sync_to_async(records.start_within_cap)(
+            row, client_address(self.scope), conf.max_sessions_per_user())
+        if self.record_id is None:
             return await self.refuse("too many open consoles", user, row)
-
-        self.record_id = await database_sync_to_async(records.start)(
-            row, client_address(self.scope))
         try:
             self.upstream = await open_upstream(target, conf.upstream_timeout())
         except UpstreamError as exc:

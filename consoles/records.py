@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.db.models import F
 from django.utils import timezone
 
+from portal.redisconn import client
+
 from . import conf
 from .models import ConsoleSession, ConsoleTicket
 
@@ -55,6 +57,20 @@ def refused(user, reason: str, ticket: ConsoleTicket | None, address: str | None
         console_type=ticket.console_type if own else "", mode=ticket.mode if own else "",
         address=address, started_at=now, ended_at=now,
         close_reason=f"refused: {reason}"[:128])
+
+
+def start_within_cap(ticket: ConsoleTicket, address: str | None, cap: int) -> int | None:
+    """Start the session of this ticket's first socket unless the user already has `cap`
+    open (None then); a SPICE channel joining its session always may. The count and the
+    insert run under a per-user Redis lock: two sockets connecting at the same moment
+    would otherwise both see one place left and both take it."""
+    if ticket.uses > 1:
+        return start(ticket, address)
+    with client().lock(f"stackport:consoles:cap:{ticket.user_id}", timeout=30,
+                       blocking_timeout=10):
+        if open_count(ticket.user_id) >= cap:
+            return None
+        return start(ticket, address)
 
 
 def open_count(user_id: str) -> int:

@@ -11,17 +11,15 @@ import hashlib
 import os
 from datetime import UTC, datetime
 
-import redis
 from django.conf import settings
+
+from portal.redisconn import client
 
 FAST, SLOW = 1.0, 30.0
 BEAT_SLACK = 0.3  # beat's ticks drift by a few milliseconds either way
 MAX_BACKOFF = 60.0
 LOCK_TIMEOUT = 120  # a poll killed mid-way frees the lock after this many seconds
 STALE_AFTER = 2 * SLOW + 15
-
-_client = None
-
 
 def _prefix() -> str:
     """The poll cursor belongs with the database holding the last-seen state it is relative
@@ -31,13 +29,6 @@ def _prefix() -> str:
     if "memory" in str(db["NAME"]) or not db["NAME"]:
         where += f":{os.getpid()}"  # an in-memory database belongs to this process only
     return f"stackport:vms:poll:{hashlib.sha1(where.encode()).hexdigest()[:10]}:"
-
-
-def client() -> redis.Redis:
-    global _client
-    if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL)
-    return _client
 
 
 def _get(name: str):

@@ -183,6 +183,17 @@ async def test_per_user_cap(upstream, settings):
     await second.disconnect()
 
 
+async def test_per_user_cap_holds_when_sockets_connect_at_once(upstream, settings):
+    settings.PORTAL_CONSOLE_MAX_PER_USER = 2
+    key = await session_for("alice")
+    tickets_ = [await mint("alice", key, upstream.port) for _ in range(6)]
+    results = await asyncio.gather(*(connect(t, key) for t in tickets_))
+    assert sum(connected for _, connected in results) == 2
+    assert upstream.connections == 2
+    for comm, _ in results:
+        await comm.disconnect()
+
+
 async def test_idle_timeout_closes_both_sides(upstream, settings):
     settings.PORTAL_CONSOLE_IDLE_TIMEOUT = 0.5
     key = await session_for("alice")

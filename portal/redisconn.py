@@ -1,0 +1,14 @@
+"""The portal's own Redis connection, for locks and small shared state that must not live
+in the cache (which may be evicted or cleared): the poller's cursor, the console cap."""
+
+import redis
+from django.conf import settings
+
+_client: redis.Redis | None = None
+
+
+def client() -> redis.Redis:
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(settings.REDIS_URL)
+    return _client
