@@ -22,6 +22,9 @@ CHUNK = 1024 * 1024
 
 USER_AGENT = "Stackport console relay"
 
+# How long closing waits for the proxy's answering close frame (aiohttp waits 10 s).
+CLOSE_WAIT = 1.0
+
 class UpstreamError(Exception):
     pass
 
@@ -142,7 +145,8 @@ async def _open_websocket(target: Target) -> WebSocketUpstream:
     session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
     try:
         ws = await session.ws_connect(target.url, origin=target.origin, protocols=["binary"],
-                                      max_msg_size=0, compress=0, autoping=True)
+                                      max_msg_size=0, compress=0, autoping=True,
+                                      timeout=aiohttp.ClientWSTimeout(ws_close=CLOSE_WAIT))
     except BaseException:
         await session.close()
         raise
