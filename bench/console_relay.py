@@ -1,6 +1,7 @@
 """The console relay's cost: throughput and added latency against websockify alone (the
 same VNC server, one run), then 100 concurrent console sessions: memory and CPU of the web
-process. Loopback only; devcloud and a daphne started here on free ports, stopped after.
+process. Loopback only; devcloud and the web process (`python -m portal.serve`) started
+here on free ports, stopped after.
 
     .venv/bin/python -m bench.console_relay [--frames 150] [--rounds 7] [--pings 200]
         [--sessions 100] [--servers 10] [--seconds 10]
@@ -100,14 +101,25 @@ async def compare(cloud, portal, session, server_id, frames, pings, rounds) -> N
           f"p95 {pct(p_rtt, .95) - pct(ws_rtt, .95):.2f} ms")
 
 
-def cpu_seconds(proc: psutil.Process) -> float:
-    t = proc.cpu_times()
-    return t.user + t.system
+class WebProcesses:
+    """The web server's process and its workers (an ASGI server may fork them)."""
+
+    def __init__(self, pid: int):
+        self.main = psutil.Process(pid)
+
+    def all(self) -> list[psutil.Process]:
+        return [self.main, *self.main.children(recursive=True)]
+
+    def rss(self) -> int:
+        return sum(p.memory_info().rss for p in self.all())
+
+    def cpu_seconds(self) -> float:
+        return sum(t.user + t.system for t in (p.cpu_times() for p in self.all()))
 
 
 async def concurrent(portal, session, server_ids, sessions: int, seconds: float) -> None:
-    web = psutil.Process(portal.process.pid)
-    rss0 = web.memory_info().rss
+    web = WebProcesses(portal.process.pid)
+    rss0 = web.rss()
     t0 = time.perf_counter()
     clients = []
     for i in range(sessions):
@@ -116,11 +128,11 @@ async def concurrent(portal, session, server_ids, sessions: int, seconds: float)
     for c in clients:                                       # first full frame each
         await c.request(False)
     await asyncio.gather(*(c.update() for c in clients))
-    rss_open = web.memory_info().rss
+    rss_open = web.rss()
     # Idle: open, nothing moving.
-    cpu, wall = cpu_seconds(web), time.perf_counter()
+    cpu, wall = web.cpu_seconds(), time.perf_counter()
     await asyncio.sleep(5)
-    idle_cpu = (cpu_seconds(web) - cpu) / (time.perf_counter() - wall) * 100
+    idle_cpu = (web.cpu_seconds() - cpu) / (time.perf_counter() - wall) * 100
     # Interactive: each session types a key and waits for the screen to change, once a
     # second. Every other key is Return: sessions sharing a server share its input line,
     # which stops echoing when full.
@@ -143,10 +155,10 @@ async def concurrent(portal, session, server_ids, sessions: int, seconds: float)
                 return
             echoes.append(time.perf_counter() - t)
             await asyncio.sleep(max(0, 1 - (time.perf_counter() - t)))
-    cpu, wall = cpu_seconds(web), time.perf_counter()
+    cpu, wall = web.cpu_seconds(), time.perf_counter()
     await asyncio.gather(*(typist(c, i) for i, c in enumerate(clients)))
-    busy_cpu = (cpu_seconds(web) - cpu) / (time.perf_counter() - wall) * 100
-    rss_busy = web.memory_info().rss
+    busy_cpu = (web.cpu_seconds() - cpu) / (time.perf_counter() - wall) * 100
+    rss_busy = web.rss()
     for c in clients:
         await c.close()
     print(f"{sessions} concurrent sessions (opened in {opened:.1f} s, each page one Nova "
@@ -169,7 +181,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--servers", type=int, default=10, help="sessions are spread over them")
     args = ap.parse_args()
-    # Bounded, and a TERM still stops devcloud and daphne (the with-blocks' exits run).
+    # Bounded, and a TERM still stops devcloud and the web process (the with-blocks' exits run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
