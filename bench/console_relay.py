@@ -30,7 +30,7 @@ from consoles.upstream import proxy_target  # noqa: E402
 from devcloud import testing  # noqa: E402
 from tests.conftest import DEVCLOUD_ACCOUNTS, CloudTarget  # noqa: E402
 from tests.consoles import live  # noqa: E402
-from tests.consoles.rfb import RFB  # noqa: E402
+from tests.rfb import RFBClient  # noqa: E402
 
 
 def pct(values, p) -> float:
@@ -38,41 +38,41 @@ def pct(values, p) -> float:
     return values[min(len(values) - 1, int(len(values) * p))] * 1000
 
 
-async def throughput(client: RFB, frames: int) -> float:
+async def throughput(client: RFBClient, frames: int) -> float:
     # One request at a time: an RFB server may answer several pending requests with one
     # update (devcloud's does), so pipelining would not count frames reliably.
     await client.request(False)
-    await client.update()                       # warm
+    await client.read_update()                       # warm
     start_bytes, t0 = client.received, time.perf_counter()
     for _ in range(frames):
         await client.request(False)
-        await client.update()
+        await client.read_update()
     return (client.received - start_bytes) / (time.perf_counter() - t0) / 1e6
 
 
-async def latency(client: RFB, pings: int) -> list[float]:
+async def latency(client: RFBClient, pings: int) -> list[float]:
     out = []
     for _ in range(pings):
         t = time.perf_counter()
-        await client.request(False, (0, 0, 1, 1))
-        await client.update()
+        await client.request(False, 0, 0, 1, 1)
+        await client.read_update()
         out.append(time.perf_counter() - t)
     return out
 
 
-async def via_websockify(cloud, server_id) -> RFB:
+async def via_websockify(cloud, server_id) -> RFBClient:
     conn = cloud.connect("alice")
     url = conn.compute.create_console(server_id, console_type="novnc")["url"]
     target = proxy_target(url)
-    client = await RFB.websocket(target.url, origin=target.origin)
+    client = await RFBClient.websocket(target.url, origin=target.origin)
     await client.handshake()
     return client
 
 
-async def via_portal(portal, session, server_id) -> RFB:
+async def via_portal(portal, session, server_id) -> RFBClient:
     page = session.get(f"{portal.url}/consoles/{server_id}/")
     page.raise_for_status()
-    client = await RFB.websocket(live.ws_url(portal, live.ws_path(page.text)),
+    client = await RFBClient.websocket(live.ws_url(portal, live.ws_path(page.text)),
                                  origin=portal.url, headers=live.cookie_header(session))
     await client.handshake()
     return client
@@ -127,7 +127,7 @@ async def concurrent(portal, session, server_ids, sessions: int, seconds: float)
     opened = time.perf_counter() - t0
     for c in clients:                                       # first full frame each
         await c.request(False)
-    await asyncio.gather(*(c.update() for c in clients))
+    await asyncio.gather(*(c.read_update() for c in clients))
     rss_open = web.rss()
     # Idle: open, nothing moving.
     cpu, wall = web.cpu_seconds(), time.perf_counter()
@@ -138,7 +138,7 @@ async def concurrent(portal, session, server_ids, sessions: int, seconds: float)
     # which stops echoing when full.
     echoes, lost = [], 0
 
-    async def typist(client: RFB, i: int):
+    async def typist(client: RFBClient, i: int):
         nonlocal lost
         await asyncio.sleep(i / sessions)                  # spread over the second
         end = time.perf_counter() + seconds
@@ -146,10 +146,10 @@ async def concurrent(portal, session, server_ids, sessions: int, seconds: float)
         while time.perf_counter() < end:
             t = time.perf_counter()
             await client.request(True)
-            await client.key(0xFF0D if n % 2 else ord("a") + i % 26)
+            await client.press(0xFF0D if n % 2 else ord("a") + i % 26)
             n += 1
             try:
-                await asyncio.wait_for(client.update(), timeout=5)
+                await asyncio.wait_for(client.read_update(), timeout=5)
             except TimeoutError:
                 lost += 1
                 return

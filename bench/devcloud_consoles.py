@@ -11,7 +11,8 @@ from pathlib import Path
 
 from devcloud import testing
 from tests.devcloud.nova import Client
-from tests.devcloud.rfb import RFBClient, remote_console, token_of, ws_url_of
+from tests.devcloud.nova_consoles import remote_console, token_of, ws_url_of  # noqa: E402
+from tests.rfb import RFBClient
 
 
 def pct(values, p):

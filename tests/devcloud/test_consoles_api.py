@@ -12,7 +12,8 @@ import pytest
 from websockets.exceptions import WebSocketException
 
 from devcloud import testing
-from tests.devcloud.rfb import RFBClient, remote_console, token_of, ws_url_of
+from tests.devcloud.nova_consoles import remote_console, token_of, ws_url_of
+from tests.rfb import RFBClient
 
 from .nova import Client
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.devcloud.rfb import remote_console, ws_url_of
+from tests.devcloud.nova_consoles import remote_console, ws_url_of
 
 from .nova import Client
 

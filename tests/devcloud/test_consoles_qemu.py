@@ -15,7 +15,8 @@ import pytest
 import websockets
 
 from devcloud import testing
-from tests.devcloud.rfb import RFBClient, remote_console, ws_url_of
+from tests.devcloud.nova_consoles import remote_console, ws_url_of
+from tests.rfb import RFBClient
 
 from .nova import Client
 

@@ -19,7 +19,7 @@ from devcloud import consoles, testing
 from devcloud.app import CLOUD_KEY, Cloud, Config
 from devcloud.errors import CloudError
 from devcloud.store import Store
-from tests.devcloud.rfb import RFBClient
+from tests.rfb import RFBClient
 
 REFUSED = (WebSocketException, OSError, EOFError)
 

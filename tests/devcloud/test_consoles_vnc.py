@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from devcloud import vnc
-from tests.devcloud.rfb import BG, RFBClient
+from tests.rfb import BG, RFBClient
 
 BOOT_LOG = "\n".join([
     "[    0.000000] Linux version 6.1.0-cloud (devcloud)",

@@ -1,12 +1,13 @@
-"""A minimal RFB client for tests: over TCP or through a websockify WebSocket.
+"""A small RFB client for tests and benchmarks, over raw TCP or a WebSocket (websockify, or
+the portal's relay).
 
-It speaks the bytes itself (no VNC library), keeps a 32-bpp framebuffer and applies Raw
-rectangles to it, so tests can count pixels that are not the background.
+It speaks the bytes itself (no VNC library), keeps a framebuffer and applies Raw rectangles
+to it, so tests can count pixels that are not the background; it counts the bytes it
+received, for throughput figures.
 """
 
 import asyncio
 import struct
-from urllib.parse import parse_qs, unquote, urlparse
 
 import websockets
 
@@ -18,9 +19,11 @@ class RFBClient:
         self._recv, self._send, self._close = recv, send, close
         self._buf = bytearray()
         self.width = self.height = 0
+        self.bpp = 32
         self.name = ""
         self.server_format = b""
         self.fb = bytearray()
+        self.received = 0
 
     # --- transports -------------------------------------------------------------
     @classmethod
@@ -42,9 +45,11 @@ class RFBClient:
         return cls(recv, send, close)
 
     @classmethod
-    async def websocket(cls, url: str, origin: str | None = None) -> "RFBClient":
+    async def websocket(cls, url: str, origin: str | None = None,
+                        headers: dict | None = None) -> "RFBClient":
         ws = await websockets.connect(url, subprotocols=["binary"], origin=origin,
-                                      max_size=None, open_timeout=10)
+                                      additional_headers=headers or {}, max_size=None,
+                                      open_timeout=10, compression=None)
 
         async def recv():
             try:
@@ -53,13 +58,18 @@ class RFBClient:
                 raise ConnectionError(f"websocket closed: {closed}") from None
             return data if isinstance(data, bytes) else data.encode()
 
-        return cls(recv, ws.send, ws.close)
+        client = cls(recv, ws.send, ws.close)
+        client.ws = ws
+        return client
 
     # --- bytes ----------------------------------------------------------------------
     async def read(self, n: int) -> bytes:
         while len(self._buf) < n:
-            self._buf += await self._recv()
-        data, self._buf = bytes(self._buf[:n]), self._buf[n:]
+            chunk = await self._recv()
+            self.received += len(chunk)
+            self._buf += chunk
+        data = bytes(self._buf[:n])
+        del self._buf[:n]
         return data
 
     async def send(self, data: bytes) -> None:
@@ -75,8 +85,9 @@ class RFBClient:
         await self.send(version)
         if version >= b"RFB 003.007\n":
             count = (await self.read(1))[0]
+            assert count > 0, "the server refused the connection"
             types = await self.read(count)
-            assert 1 in types, types
+            assert 1 in types, f"no 'None' security type: {list(types)}"
             await self.send(b"\x01")
             if version >= b"RFB 003.008\n":
                 assert await self.read(4) == b"\0\0\0\0"      # SecurityResult OK
@@ -85,12 +96,14 @@ class RFBClient:
         await self.send(b"\x01")                              # ClientInit: shared
         self.width, self.height = struct.unpack(">HH", await self.read(4))
         self.server_format = await self.read(16)
+        self.bpp = self.server_format[0]
         (length,) = struct.unpack(">I", await self.read(4))
-        self.name = (await self.read(length)).decode()
+        self.name = (await self.read(length)).decode("utf-8", "replace")
         self.fb = bytearray(self.width * self.height * 4)
 
     async def set_pixel_format(self, fmt: bytes) -> None:
         await self.send(b"\x00\0\0\0" + fmt)
+        self.bpp = fmt[0]
 
     async def set_encodings(self, encodings=(0,)) -> None:
         await self.send(struct.pack(f">BxH{len(encodings)}i", 2, len(encodings), *encodings))
@@ -103,16 +116,26 @@ class RFBClient:
     async def key(self, keysym: int, down: bool = True) -> None:
         await self.send(struct.pack(">BBxxI", 4, down, keysym))
 
+    async def press(self, keysym: int) -> None:
+        await self.key(keysym, True)
+        await self.key(keysym, False)
+
     async def type(self, text: str) -> None:
         for ch in text:
-            await self.key(ord(ch), True)
-            await self.key(ord(ch), False)
+            await self.press(ord(ch))
 
-    async def read_update(self, bpp: int = 32, timeout: float = 10) -> list[tuple]:
-        """One FramebufferUpdate; Raw rectangles are applied to self.fb when 32 bpp."""
+    async def read_update(self, bpp: int | None = None, timeout: float = 10) -> list[tuple]:
+        """The next FramebufferUpdate (a Bell or ServerCutText before it is skipped); Raw
+        rectangles are applied to self.fb when 32 bpp."""
+        bpp = bpp or self.bpp
+
         async def read():
-            msg = await self.read(1)
-            assert msg == b"\x00", f"expected FramebufferUpdate, got {msg!r}"
+            while (kind := (await self.read(1))[0]) != 0:
+                if kind == 3:                                 # ServerCutText
+                    (n,) = struct.unpack(">xxxI", await self.read(7))
+                    await self.read(n)
+                else:
+                    assert kind == 2, f"expected FramebufferUpdate, got message {kind}"
             (count,) = struct.unpack(">xH", await self.read(3))
             rects = []
             for _ in range(count):
@@ -142,21 +165,3 @@ class RFBClient:
             if fb[i] != b0 or fb[i + 1] != g0 or fb[i + 2] != r0:
                 count += 1
         return count
-
-
-# --- Nova console URLs --------------------------------------------------------------
-
-def remote_console(client, server_id, protocol="vnc", type_="novnc", mv="2.6"):
-    return client.nova("POST", f"/servers/{server_id}/remote-consoles",
-                       {"remote_console": {"protocol": protocol, "type": type_}}, mv=mv)
-
-
-def token_of(url: str) -> str:
-    inner = unquote(parse_qs(urlparse(url).query)["path"][0])    # "?token=..."
-    return parse_qs(inner[1:])["token"][0]
-
-
-def ws_url_of(url: str) -> str:
-    """What noVNC's vnc_auto.html connects to for Nova's URL: ws://host:port/?token=..."""
-    parts = urlparse(url)
-    return f"ws://{parts.netloc}/{unquote(parse_qs(parts.query)['path'][0])}"
