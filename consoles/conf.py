@@ -32,10 +32,15 @@ def max_sessions_per_user() -> int:
     return _setting("PORTAL_CONSOLE_MAX_PER_USER", "4", int)
 
 
-def max_session_age() -> float:
-    """An open session older than this no longer counts against the cap (a web process that
-    died cannot close its rows; this keeps its users from being locked out)."""
-    return _setting("PORTAL_CONSOLE_MAX_AGE", str(12 * 3600), float)
+def heartbeat() -> float:
+    """Seconds between an open session's heartbeats (ConsoleSession.seen_at)."""
+    return _setting("PORTAL_CONSOLE_HEARTBEAT", "30", float)
+
+
+def lost_after() -> float:
+    """An open session without a heartbeat for this long lost its web process: it no longer
+    counts against the cap, and records.close_lost ends it."""
+    return 3 * heartbeat()
 
 
 def upstream_timeout() -> float:

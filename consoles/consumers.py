@@ -161,14 +161,16 @@ class ConsoleRelayConsumer(AsyncConsumer):
         return True
 
     async def watch_idle(self) -> None:
-        idle = conf.idle_timeout()
+        """Ends the session after the idle timeout; meanwhile beats (records.progress),
+        which also keeps the audit page's byte counts current."""
+        idle, beat = conf.idle_timeout(), conf.heartbeat()
         while not self.finished:
             quiet = time.monotonic() - self.last_activity
             if quiet >= idle:
                 await self.finish("idle timeout")
                 return
-            await asyncio.sleep(min(idle - quiet, 30))
-            if not self.finished:   # keep the audit page's byte counts roughly current
+            await asyncio.sleep(min(idle - quiet, beat))
+            if not self.finished:
                 await database_sync_to_async(records.progress)(self.record_id,
                                                                *self.unflushed())
 

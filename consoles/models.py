@@ -59,6 +59,9 @@ class ConsoleSession(models.Model):
     # "open" while it runs; then "client closed", "server closed", "idle timeout",
     # "upstream unreachable", "refused: <why>", ...
     close_reason = models.CharField(max_length=128, default=OPEN)
+    # The relay's heartbeat while the session is open (every conf.heartbeat() seconds): a
+    # session whose web process died stops beating, and records.close_lost ends it.
+    seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

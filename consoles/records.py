@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.redisconn import client
@@ -20,16 +21,17 @@ def start(ticket: ConsoleTicket, address: str | None) -> int:
         project_id=ticket.project_id, console_type=ticket.console_type, mode=ticket.mode,
         address=address, started_at=timezone.now()))
     ConsoleSession.objects.filter(pk=row.pk).update(sockets=F("sockets") + 1,
-                                                    open_sockets=F("open_sockets") + 1)
+                                                    open_sockets=F("open_sockets") + 1,
+                                                    seen_at=timezone.now())
     return row.pk
 
 
 def progress(record_id: int, to_client: int, to_server: int) -> None:
-    """Add bytes relayed since the last call (several sockets may share the row)."""
-    if to_client or to_server:
-        ConsoleSession.objects.filter(pk=record_id).update(
-            bytes_to_client=F("bytes_to_client") + to_client,
-            bytes_to_server=F("bytes_to_server") + to_server)
+    """The heartbeat: the session is alive, with the bytes relayed since the last call
+    (several sockets may share the row)."""
+    ConsoleSession.objects.filter(pk=record_id).update(
+        bytes_to_client=F("bytes_to_client") + to_client,
+        bytes_to_server=F("bytes_to_server") + to_server, seen_at=timezone.now())
 
 
 def end(record_id: int, reason: str, to_client: int, to_server: int) -> None:
@@ -74,6 +76,21 @@ def start_within_cap(ticket: ConsoleTicket, address: str | None, cap: int) -> in
 
 
 def open_count(user_id: str) -> int:
-    since = timezone.now() - timedelta(seconds=conf.max_session_age())
+    """Open sessions of the user that still beat."""
+    since = timezone.now() - timedelta(seconds=conf.lost_after())
     return ConsoleSession.objects.filter(user_id=user_id, ended_at__isnull=True,
-                                         started_at__gte=since).count()
+                                         seen_at__gte=since).count()
+
+
+LOST = "relay lost"
+
+
+def close_lost() -> int:
+    """End the open sessions whose web process died (no heartbeat for conf.lost_after()):
+    ended when last seen, "relay lost". Returns how many."""
+    since = timezone.now() - timedelta(seconds=conf.lost_after())
+    lost = ConsoleSession.objects.filter(
+        Q(seen_at__lt=since) | Q(seen_at__isnull=True, started_at__lt=since),  # older rows
+        ended_at__isnull=True)
+    lost.filter(close_reason=ConsoleSession.OPEN).update(close_reason=LOST)
+    return lost.update(ended_at=Coalesce("seen_at", "started_at"), open_sockets=0)

@@ -138,6 +138,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PORTAL_CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "vms-poll": {"task": "vms.tasks.poll", "schedule": 1.0, "options": {"expires": 5}},
+    "consoles-close-lost": {"task": "consoles.tasks.close_lost", "schedule": 60.0,
+                            "options": {"expires": 50}},
 }
 
 # Sessions are server-side (database); the cookie holds only the session id.
