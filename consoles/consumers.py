@@ -30,7 +30,6 @@ from .upstream import UpstreamError, open_upstream
 log = logging.getLogger(__name__)
 
 
-
 def same_origin(scope) -> bool:
     """The page that opens the socket must be the portal's own (or a trusted origin):
     the ticket is the secret, the Origin check stops another site from driving it."""
