@@ -38,16 +38,21 @@ def pct(values, p) -> float:
     return values[min(len(values) - 1, int(len(values) * p))] * 1000
 
 
-async def throughput(client: RFBClient, frames: int) -> float:
+async def throughput(client: RFBClient, frames: int, trees=()) -> tuple[float, list[float]]:
+    """MB/s, and the CPU milliseconds each process tree in `trees` spent per MB."""
     # One request at a time: an RFB server may answer several pending requests with one
     # update (devcloud's does), so pipelining would not count frames reliably.
     await client.request(False)
     await client.read_update()                       # warm
+    cpu0 = [tree.cpu_seconds() for tree in trees]
     start_bytes, t0 = client.received, time.perf_counter()
     for _ in range(frames):
         await client.request(False)
         await client.read_update()
-    return (client.received - start_bytes) / (time.perf_counter() - t0) / 1e6
+    mb = (client.received - start_bytes) / 1e6
+    elapsed = time.perf_counter() - t0
+    return mb / elapsed, [(tree.cpu_seconds() - before) * 1000 / mb
+                          for tree, before in zip(trees, cpu0, strict=True)]
 
 
 async def latency(client: RFBClient, pings: int) -> list[float]:
@@ -79,46 +84,81 @@ async def via_portal(portal, session, server_id) -> RFBClient:
 
 
 async def compare(cloud, portal, session, server_id, frames, pings, rounds) -> None:
-    """Alternate websockify alone and the portal, `rounds` times each, on fresh sessions:
-    the medians are reported, so a noisy second on a 2-core machine does not decide."""
+    """Alternate websockify alone and the portal, `rounds` times each, on fresh sessions.
+    The throughput ratio is the median of each round's pair (portal / websockify, measured
+    back to back), so a slow drift of a shared 2-core machine cancels out; CPU per MB is
+    that of the process trees, which scheduling does not change."""
+    web, proxy = ProcessTree(portal.process.pid), ProcessTree(*console_proxy_pids())
     openers = {"websockify": lambda: via_websockify(cloud, server_id),
                "portal": lambda: via_portal(portal, session, server_id)}
     mbps = {k: [] for k in openers}
     rtts = {k: [] for k in openers}
+    cpu = {"websockify": [], "portal web": [], "portal websockify": []}
     for _ in range(rounds):
         for label, opener in openers.items():
             client = await opener()
-            mbps[label].append(await throughput(client, frames))
+            rate, (web_ms, proxy_ms) = await throughput(client, frames, (web, proxy))
+            mbps[label].append(rate)
+            if label == "portal":
+                cpu["portal web"].append(web_ms)
+                cpu["portal websockify"].append(proxy_ms)
+            else:
+                cpu["websockify"].append(proxy_ms)
             rtts[label].extend(await latency(client, pings))
             await client.close()
     ws_mbps, p_mbps = statistics.median(mbps["websockify"]), statistics.median(mbps["portal"])
+    ratios = [p / w for p, w in zip(mbps["portal"], mbps["websockify"], strict=True)]
     ws_rtt, p_rtt = rtts["websockify"], rtts["portal"]
+    med = {k: statistics.median(v) for k, v in cpu.items()}
     print(f"throughput (median of {rounds}): websockify alone {ws_mbps:.1f} MB/s, through "
-          f"the portal {p_mbps:.1f} MB/s ({p_mbps / ws_mbps * 100:.0f}%)")
+          f"the portal {p_mbps:.1f} MB/s; portal/websockify per round: median "
+          f"{statistics.median(ratios) * 100:.0f}% (min {min(ratios) * 100:.0f}%, max "
+          f"{max(ratios) * 100:.0f}%)")
+    print(f"CPU per MB relayed (median): websockify alone {med['websockify']:.2f} ms; "
+          f"through the portal: web process {med['portal web']:.2f} ms + websockify "
+          f"{med['portal websockify']:.2f} ms")
     print(f"round trip ({len(p_rtt)} each): websockify alone p50 {pct(ws_rtt, .5):.2f} ms "
           f"p95 {pct(ws_rtt, .95):.2f} ms; portal p50 {pct(p_rtt, .5):.2f} ms p95 "
           f"{pct(p_rtt, .95):.2f} ms; added p50 {pct(p_rtt, .5) - pct(ws_rtt, .5):.2f} ms "
           f"p95 {pct(p_rtt, .95) - pct(ws_rtt, .95):.2f} ms")
 
 
-class WebProcesses:
-    """The web server's process and its workers (an ASGI server may fork them)."""
+class ProcessTree:
+    """Processes and their children (an ASGI server may fork workers; websockify forks one
+    child per connection, and the CPU of children it reaped counts with it)."""
 
-    def __init__(self, pid: int):
-        self.main = psutil.Process(pid)
+    def __init__(self, *pids: int):
+        self.roots = [psutil.Process(pid) for pid in pids]
 
     def all(self) -> list[psutil.Process]:
-        return [self.main, *self.main.children(recursive=True)]
+        return [p for root in self.roots for p in (root, *root.children(recursive=True))]
 
     def rss(self) -> int:
         return sum(p.memory_info().rss for p in self.all())
 
     def cpu_seconds(self) -> float:
-        return sum(t.user + t.system for t in (p.cpu_times() for p in self.all()))
+        total = 0.0
+        for p in self.all():
+            try:
+                t = p.cpu_times()
+            except psutil.NoSuchProcess:        # a connection's child that just ended
+                continue
+            total += t.user + t.system
+            if p in self.roots:
+                total += t.children_user + t.children_system
+        return total
+
+
+def console_proxy_pids() -> list[int]:
+    """devcloud's console proxies (websockify), started by this run's devcloud."""
+    procs = [p for p in psutil.process_iter(["cmdline", "ppid"])
+             if "devcloud.novncproxy" in " ".join(p.info["cmdline"] or [])]
+    pids = {p.pid for p in procs}
+    return [p.pid for p in procs if p.info["ppid"] not in pids]
 
 
 async def concurrent(portal, session, server_ids, sessions: int, seconds: float) -> None:
-    web = WebProcesses(portal.process.pid)
+    web = ProcessTree(portal.process.pid)
     rss0 = web.rss()
     t0 = time.perf_counter()
     clients = []
