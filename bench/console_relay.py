@@ -28,7 +28,7 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
 
 from consoles.upstream import proxy_target  # noqa: E402
 from devcloud import testing  # noqa: E402
-from tests.conftest import DEVCLOUD_ACCOUNTS, CloudTarget  # noqa: E402
+from tests.conftest import DEVCLOUD_ACCOUNTS, CloudTarget, run_portal  # noqa: E402
 from tests.consoles import live  # noqa: E402
 from tests.rfb import RFBClient  # noqa: E402
 
@@ -230,9 +230,9 @@ def main() -> None:
                                 clouds_yaml=dc.clouds_yaml, service_cloud="devcloud-portal",
                                 accounts=DEVCLOUD_ACCOUNTS, devcloud=dc)
             (tmp / "portal").mkdir()
-            with live.extra_portal(cloud, tmp / "portal", LOG_LEVEL="WARNING",
-                                   PORTAL_CONSOLE_MODE=args.mode,
-                                   PORTAL_CONSOLE_MAX_PER_USER=str(args.sessions + 10)) \
+            with run_portal(cloud, tmp / "portal", LOG_LEVEL="WARNING",
+                            PORTAL_CONSOLE_MODE=args.mode,
+                            PORTAL_CONSOLE_MAX_PER_USER=str(args.sessions + 10)) \
                     as portal, contextlib.ExitStack() as stack:
                 servers = [stack.enter_context(live.server(
                     cloud, "alice", name=f"bench-{uuid.uuid4().hex[:4]}"))

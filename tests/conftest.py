@@ -5,6 +5,7 @@ devcloud internals: devcloud by default (started here on free ports). Tests that
 devcloud-only powers (fault injection, call counting) are marked `devcloud_only`.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -141,6 +142,7 @@ class LivePortal:
     url: str
     env: dict
     process: subprocess.Popen
+    log_path: Path       # what the web process wrote (stdout and stderr)
 
     def login(self, who: str, cloud: CloudTarget):
         """A requests.Session logged in through the real login form."""
@@ -167,30 +169,43 @@ def portal_env(cloud: CloudTarget, db_path: Path) -> dict:
         DJANGO_SETTINGS_MODULE="portal.settings", PYTHONUNBUFFERED="1")
 
 
+@contextlib.contextmanager
+def run_portal(cloud: CloudTarget, tmp: Path, **env):
+    """A web process with its own database in `tmp`, and `env` on top of the test settings
+    (e.g. PORTAL_CONSOLE_MODE); stopped (killed if it will not stop) on exit."""
+    penv = dict(portal_env(cloud, tmp / "portal.sqlite3"), **env)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+                   cwd=ROOT, env=penv, check=True)
+    port = testing.free_port()
+    log_path = tmp / "web.log"
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(serve.command(port), cwd=ROOT, env=penv, stdout=log,
+                                stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/login/", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"portal did not start; see {log_path}") from None
+                time.sleep(0.2)
+        yield LivePortal(url=url, env=penv, process=proc, log_path=log_path)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.fixture(scope="session")
 def live_portal(cloud, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("portal")
-    env = portal_env(cloud, tmp / "portal.sqlite3")
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-                   cwd=ROOT, env=env, check=True)
-    port = testing.free_port()
-    log = open(tmp / "web.log", "ab")
-    proc = subprocess.Popen(serve.command(port), cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/login/", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"portal did not start; see {log.name}") from None
-            time.sleep(0.2)
-    yield LivePortal(url=url, env=env, process=proc)
-    proc.terminate()
-    proc.wait(timeout=10)
+    with run_portal(cloud, tmp_path_factory.mktemp("portal")) as portal:
+        yield portal
 
 
 # --- a browser: Debian's Chromium driven by Playwright --------------------------------

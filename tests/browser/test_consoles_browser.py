@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from devcloud import testing, vnc
-from tests.conftest import DEVCLOUD_ACCOUNTS, CloudTarget, browser_login
+from tests.conftest import DEVCLOUD_ACCOUNTS, CloudTarget, browser_login, run_portal
 from tests.consoles import live
 
 pytestmark = [pytest.mark.browser, pytest.mark.devcloud_only(
@@ -130,7 +130,7 @@ def qemu_cloud(tmp_path_factory):
 
 @pytest.mark.qemu
 def test_spice_page_connects_and_draws(page, qemu_cloud, tmp_path):
-    with live.extra_portal(qemu_cloud, tmp_path) as portal, \
+    with run_portal(qemu_cloud, tmp_path) as portal, \
             live.server(qemu_cloud, "alice") as srv:
         browser_login(page, portal, qemu_cloud, "alice")
         page.goto(f"{portal.url}/consoles/{srv.id}/?type=spice-html5")

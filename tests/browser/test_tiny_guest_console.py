@@ -13,7 +13,7 @@ import pytest
 
 from devcloud import testing
 from tests.browser.test_consoles_browser import CANVAS_LIT
-from tests.conftest import DEVCLOUD_ACCOUNTS, ROOT, CloudTarget, browser_login
+from tests.conftest import DEVCLOUD_ACCOUNTS, ROOT, CloudTarget, browser_login, run_portal
 from tests.consoles import live
 from tests.guests.fixtures import guest_image  # noqa: F401
 
@@ -46,7 +46,7 @@ def wait_for(predicate, timeout: float, what: str):
 def test_console_page_shows_the_guest_login_prompt_and_typing_runs_commands(
         page, tiny_cloud, tmp_path):
     conn = tiny_cloud.connect("alice")
-    with live.extra_portal(tiny_cloud, tmp_path) as portal, \
+    with run_portal(tiny_cloud, tmp_path) as portal, \
             live.server(tiny_cloud, "alice") as srv:
         wait_for(lambda: " login: " in console_log(conn, srv), 60, "the guest's login prompt")
         browser_login(page, portal, tiny_cloud, "alice")

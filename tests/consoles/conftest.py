@@ -1,5 +1,7 @@
 import pytest
 
+from tests.conftest import run_portal
+
 from . import live
 
 
@@ -12,6 +14,6 @@ def alice_server(cloud):
 @pytest.fixture(scope="module")
 def direct_portal(cloud, tmp_path_factory):
     """A second live portal with PORTAL_CONSOLE_MODE=direct."""
-    with live.extra_portal(cloud, tmp_path_factory.mktemp("direct"),
-                           PORTAL_CONSOLE_MODE="direct") as portal:
+    with run_portal(cloud, tmp_path_factory.mktemp("direct"),
+                    PORTAL_CONSOLE_MODE="direct") as portal:
         yield portal

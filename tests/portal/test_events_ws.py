@@ -7,6 +7,7 @@ import websockets
 from websockets.exceptions import InvalidStatus
 
 from portal.events import apublish
+from tests.conftest import run_portal
 from tests.consoles import live
 
 
@@ -60,7 +61,7 @@ def test_refused_sockets_leave_no_task_behind(cloud, tmp_path):
     """Refusals happen before any consumer subscribes to the channel layer. Refused through
     a consumer (channels' OriginValidator), each socket left a channel-layer subscription
     pending for good; uvicorn says so when it stops ("Waiting for background tasks")."""
-    with live.extra_portal(cloud, tmp_path) as portal:
+    with run_portal(cloud, tmp_path) as portal:
         async def refused():
             for origin in ("http://evil.example", portal.url):     # foreign; no session
                 with pytest.raises(InvalidStatus) as exc:
