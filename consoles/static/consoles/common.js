@@ -37,6 +37,17 @@ export async function freshTicket(section) {
   return body.ws;
 }
 
+// Reconnect with a fresh ticket; a refused ticket shows its reason in the page.
+export async function reconnectWithFreshTicket(section, connect) {
+  setState(section, "connecting", "getting a ticket…");
+  try {
+    connect(await freshTicket(section));
+  } catch (err) {
+    setState(section, "failed", "not connected");
+    showMessage(section, err.message);
+  }
+}
+
 // The ticket in data-ws is used once, then forgotten, so nothing can reuse it.
 export function takeInitialPath(section) {
   const path = section.dataset.ws;

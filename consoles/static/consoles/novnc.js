@@ -1,7 +1,8 @@
 // The noVNC console: @novnc/novnc's RFB client on the portal's relay socket.
 import RFB from "../vendor/novnc/core/rfb.js";
 import {
-  everyConsole, freshTicket, setState, showMessage, takeInitialPath, wireCommon, wsUrl,
+  everyConsole, reconnectWithFreshTicket, setState, showMessage, takeInitialPath, wireCommon,
+  wsUrl,
 } from "./common.js";
 
 const XK_RETURN = 0xff0d;
@@ -42,15 +43,9 @@ function start(section) {
     });
   };
 
-  const reconnect = async () => {
+  const reconnect = () => {
     if (rfb) rfb.disconnect();
-    setState(section, "connecting", "getting a ticket…");
-    try {
-      connect(await freshTicket(section));
-    } catch (err) {
-      setState(section, "failed", "not connected");
-      showMessage(section, err.message);
-    }
+    return reconnectWithFreshTicket(section, connect);
   };
 
   wireCommon(section, {

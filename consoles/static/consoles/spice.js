@@ -2,7 +2,8 @@
 // WebSocket per SPICE channel to the same URL; the portal's ticket allows exactly that.
 import * as SpiceHtml5 from "../vendor/spice-html5/src/main.js";
 import {
-  everyConsole, freshTicket, setState, showMessage, takeInitialPath, wireCommon, wsUrl,
+  everyConsole, reconnectWithFreshTicket, setState, showMessage, takeInitialPath, wireCommon,
+  wsUrl,
 } from "./common.js";
 
 function start(section) {
@@ -23,16 +24,10 @@ function start(section) {
     });
   };
 
-  const reconnect = async () => {
+  const reconnect = () => {
     if (conn) { try { conn.stop(); } catch { /* already closed */ } conn = null; }
     screen.replaceChildren();
-    setState(section, "connecting", "getting a ticket…");
-    try {
-      connect(await freshTicket(section));
-    } catch (err) {
-      setState(section, "failed", "not connected");
-      showMessage(section, err.message);
-    }
+    return reconnectWithFreshTicket(section, connect);
   };
 
   wireCommon(section, {
