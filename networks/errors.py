@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from openstack import exceptions as os_exc
 
+from portal.errors import CloudRefused
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -34,13 +36,6 @@ def refusal(exc: os_exc.HttpException) -> Refusal:
     return Refusal(exc.status_code or 0, kind, message or exc.details or exc.message or "")
 
 
-class CloudRefused(Exception):
-    """A refusal turned into a message for the person; views put it on the form."""
-
-    def __init__(self, message: str, refusal: Refusal | None = None):
-        super().__init__(message)
-        self.message = message
-        self.refusal = refusal
 
 
 def explain(exc: os_exc.HttpException, messages: dict[str, str], **context) -> CloudRefused:

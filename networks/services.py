@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from django.template.loader import render_to_string
 from openstack import exceptions as os_exc
 
-from portal import audit, events
+from portal.changes import announce
 
 from . import errors
 from .errors import CloudRefused
@@ -26,12 +26,8 @@ def _announce(request, action: str, target: str, detail: str = "") -> None:
     """Audit the change and tell the project's open pages that networking changed."""
     if request is None:
         return
-    audit.record(request, action, target, detail)
     html = render_to_string("networks/changed.html", {"action": action, "target": target})
-    try:
-        events.publish(request.cloud_user.project_id, html)
-    except Exception:  # the live channel is a nicety: a change must not fail on Redis
-        log.warning("could not publish %s %s", action, target, exc_info=True)
+    announce(request.actor, action, target, event=html, detail=detail)
 
 
 @contextmanager
@@ -176,7 +172,7 @@ def quick_network(conn, name: str, cidr, dns: list, pool: dict, *, request=None)
         why = errors.explain(exc, {**errors.NETWORK, **errors.SUBNET, **errors.ROUTER},
                              pool=pool["name"], name=name)
         raise CloudRefused(f"Creating the {step} failed, so nothing was created: "
-                           f"{why.message}", why.refusal) from exc
+                           f"{why.message}", why.cause) from exc
     _announce(request, "network.quick_create", f"{name} ({net.id})",
               f"subnet {subnet.id}, router {router.id}")
     return {"network": net, "subnet": subnet, "router": router}
@@ -270,7 +266,7 @@ def create_pool(conn, name: str, network_type: str, physnet: str, vlan_id: int |
         attrs["provider_segmentation_id"] = vlan_id
     with _refusals(errors.POOL, vlan=vlan_id, physnet=physnet):
         pool = conn.network.create_network(**attrs)
-    _announce(request, "pool.create", f"{name} ({pool.id})",
+    _announce(request, "floating_ip_pool.create", f"{name} ({pool.id})",
               f"{network_type} {physnet} {vlan_id or ''}".strip())
     return pool
 
@@ -283,14 +279,15 @@ def add_range(conn, pool: dict, cidr, pools: list[dict], gateway=None, *, reques
         attrs["gateway_ip"] = str(gateway)
     with _refusals(errors.SUBNET, name=attrs["name"]):
         subnet = conn.network.create_subnet(**attrs)
-    _announce(request, "pool.add_range", f"{pool['name']} ({pool['id']})", str(cidr))
+    _announce(request, "floating_ip_pool.add_range", f"{pool['name']} ({pool['id']})", str(cidr))
     return subnet
 
 
 def delete_range(conn, pool: dict, subnet: dict, *, request=None) -> None:
     with _refusals(errors.POOL, vlan="", physnet=""):
         conn.network.delete_subnet(subnet["id"], ignore_missing=False)
-    _announce(request, "pool.delete_range", f"{pool['name']} ({pool['id']})", subnet["cidr"])
+    _announce(request, "floating_ip_pool.delete_range", f"{pool['name']} ({pool['id']})",
+              subnet["cidr"])
 
 
 def delete_pool(conn, pool: dict, fip_count: int, *, request=None) -> None:
@@ -302,10 +299,10 @@ def delete_pool(conn, pool: dict, fip_count: int, *, request=None) -> None:
                            "first.")
     with _refusals(errors.POOL, vlan="", physnet=""):
         conn.network.delete_network(pool["id"], ignore_missing=False)
-    _announce(request, "pool.delete", f"{pool['name']} ({pool['id']})")
+    _announce(request, "floating_ip_pool.delete", f"{pool['name']} ({pool['id']})")
 
 
 def set_floating_ip_quota(conn, project_id: str, limit: int, *, request=None) -> None:
     with _refusals(errors.QUOTA):
         conn.network.update_quota(project_id, floating_ips=limit)
-    _announce(request, "quota.floating_ips", project_id, str(limit))
+    _announce(request, "floating_ip_quota.set", project_id, str(limit))

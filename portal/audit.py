@@ -1,4 +1,9 @@
-"""Record an audit event for the person making the request."""
+"""The audit log: who did what, from where, as which request.
+
+Action names are `<object>.<verb>`: `server.start`, `network.create`,
+`floating_ip.allocate`, `session.login`. Apps do not call `record` for their changes:
+`portal.changes.announce` does, together with the live event, so neither can be skipped.
+"""
 
 from .models import AuditEvent
 
@@ -7,12 +12,9 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(request, action: str, target: str = "", detail: str = "", *,
-           user_name: str | None = None) -> AuditEvent:
-    user = getattr(request, "cloud_user", None)
+def record(actor, action: str, target: str = "", detail: str = "") -> AuditEvent:
+    """One audit row for what `actor` (a portal.actor.Actor) did."""
     return AuditEvent.objects.create(
-        user_name=user_name or (user.user_name if user else ""),
-        user_id=user.user_id if user else "",
-        project_id=user.project_id if user else "",
-        action=action, target=target, detail=detail, address=client_address(request),
-    )
+        user_name=actor.user_name, user_id=actor.user_id, project_id=actor.project_id,
+        action=action, target=target[:255], detail=detail, address=actor.address,
+        request_id=actor.request_id or "")

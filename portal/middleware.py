@@ -15,11 +15,13 @@ import time
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
 from . import session
 from .access import enforce_read_only
+from .actor import Actor, new_request_id
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,9 @@ class CloudSessionMiddleware:
         request.cloud_user = user
         request.perms = user.perms if user else None
         request.cloud_calls = CallCounter()
+        request.request_id = new_request_id()
+        # Who the request acts for, handed to selectors and services (built on first use).
+        request.actor = SimpleLazyObject(lambda: Actor.for_request(request)) if user else None
         if user and user.expired:
             return to_login(request, "Your session has expired. Please log in again.")
         response = self.get_response(request)
@@ -78,6 +83,7 @@ class CloudSessionMiddleware:
         elapsed_ms = (time.perf_counter() - started) * 1000
         response["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
         response["X-Cloud-Calls"] = str(request.cloud_calls.value)
+        response["X-Request-Id"] = request.request_id
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

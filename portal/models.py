@@ -25,6 +25,8 @@ class AuditEvent(models.Model):
     target = models.CharField(max_length=255, blank=True)
     detail = models.TextField(blank=True)
     address = models.GenericIPAddressField(null=True, blank=True)
+    # The portal's id of the request that made the change (also in its log lines).
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at"]

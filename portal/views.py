@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from . import audit, keystone, ratelimit, session
 from .access import LoginRequiredMixin, readers_may_post
+from .actor import Actor
 from .forms import LoginForm, SwitchProjectForm
 from .models import LastProject
 from .selectors import overview
@@ -75,7 +76,7 @@ class LoginView(View):
         session.store(request, user)
         _remember_project(user)
         request.cloud_user = user
-        audit.record(request, "login", user.project_name)
+        audit.record(Actor.for_request(request), "session.login", user.project_name)
         return redirect(_safe_next(request))
 
 
@@ -84,7 +85,7 @@ class LogoutView(View):
     def post(self, request):
         user = request.cloud_user
         if user:
-            audit.record(request, "logout")
+            audit.record(request.actor, "session.logout")
             keystone.revoke(user.token)
             keystone.revoke(user.unscoped_token)
         request.session.flush()
@@ -114,7 +115,8 @@ class SwitchProjectView(LoginRequiredMixin, View):
         session.store(request, new_user)
         _remember_project(new_user)
         request.cloud_user = new_user
-        audit.record(request, "switch_project", new_user.project_name)
+        audit.record(Actor.for_request(request), "session.switch_project",
+                     new_user.project_name)
         messages.success(request, f"Now working in project {new_user.project_name}.")
         return redirect(_safe_next(request, default="/"))
 

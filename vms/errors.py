@@ -9,13 +9,7 @@ import re
 
 from openstack import exceptions as os_exc
 
-
-class CloudRefused(Exception):
-    """A refusal turned into a message for the person; views put it on the form."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+from portal.errors import CloudRefused
 
 
 def nova_message(exc: os_exc.HttpException) -> str:

@@ -130,7 +130,7 @@ def _create(request, conn, launch_row: LaunchRequest, data: dict, flavor) -> Lau
     _remember(launch_row, ids)
     _record_requested(request, launch_row, ids, flavor, data)
     pollstate.kick()
-    audit.record(request, "launch_server", data["name"],
+    audit.record(request.actor, "server.launch", data["name"],
                  f"{len(ids)} server(s), flavor {flavor.name}, request {rid}")
     return LaunchResult(ids, private_key=private_key, key_name=key_name if made_key else None)
 
@@ -181,7 +181,7 @@ def act(request, server, action: str) -> str:
     except os_exc.HttpException as exc:
         raise explain(exc, ACTION_REFUSALS) from None
     pollstate.kick()
-    audit.record(request, f"server_{action}", server.name, server.id)
+    audit.record(request.actor, f"server.{action}", server.name, server.id)
     return f"{label} requested for {server.name}."
 
 
@@ -204,7 +204,7 @@ def delete(request, server) -> str:
     timeline.record(server.id, server.project_id, "delete_requested",
                     f"addresses {ips}" if ips else "")
     pollstate.kick()
-    audit.record(request, "delete_server", server.name, server.id)
+    audit.record(request.actor, "server.delete", server.name, server.id)
     return f"Delete requested for {server.name}."
 
 
@@ -220,7 +220,8 @@ def create_keypair(request, name: str, public_key: str = "") -> str | None:
         if exc.status_code == 409:
             raise CloudRefused("You already have a key pair with this name.") from None
         raise explain(exc) from None
-    audit.record(request, "import_keypair" if private is None else "create_keypair", name)
+    audit.record(request.actor, "keypair.import" if private is None else "keypair.create",
+                 name)
     return private
 
 
@@ -230,4 +231,4 @@ def delete_keypair(request, name: str) -> None:
         conn.compute.delete_keypair(name)
     except os_exc.NotFoundException:
         raise CloudRefused("That key pair no longer exists.") from None
-    audit.record(request, "delete_keypair", name)
+    audit.record(request.actor, "keypair.delete", name)

@@ -1,0 +1,41 @@
+"""How every change ends: one audit record and one live event, together.
+
+A service that changed the cloud finishes with
+
+    announce(actor, "network.create", f"{name} ({net.id})", event=html)
+
+`event` is the HTML fragment (htmx out-of-band swaps) that every open page of the
+project receives over /ws/events/: it is required, so no write can skip telling the
+pages, and the audit record cannot be skipped either, since both happen here. Once the
+cloud has accepted a change nothing here may turn it into a failure: a live channel that
+is down (Redis) is logged, and the pages catch up when they reconnect.
+"""
+
+import logging
+
+from . import audit, events
+
+log = logging.getLogger(__name__)
+
+
+def announce(actor, action: str, target: str = "", *, event: str, detail: str = "",
+             project_id: str | None = None):
+    """Record `action` on `target` by `actor` and publish `event` to the pages of
+    `project_id` (default: the actor's project). Returns the audit row."""
+    row = audit.record(actor, action, target, detail)
+    publish_quietly(project_id or actor.project_id, event, kind=action)
+    return row
+
+
+def publish_quietly(project_id: str, html: str, kind: str = "update") -> bool:
+    """Publish, and say whether it went out: the live channel is a nicety that must
+    never fail a change the cloud already accepted."""
+    if not project_id or not html:
+        return False
+    try:
+        events.publish(project_id, html, kind)
+        return True
+    except Exception:  # Redis down or slow: the change stands, the pages catch up later
+        log.warning("live event %s for project %s not sent", kind, project_id,
+                    exc_info=True)
+        return False

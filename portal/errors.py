@@ -1,0 +1,12 @@
+"""The one exception every app raises for a refusal a person can act on."""
+
+
+class CloudRefused(Exception):
+    """A refusal from the cloud (or from the portal's own checks before calling it),
+    turned into words for the person: views put `message` on the form, or into a message
+    for buttons. `cause` keeps what the service said (e.g. a Neutron Refusal)."""
+
+    def __init__(self, message: str, cause=None):
+        super().__init__(message)
+        self.message = message
+        self.cause = cause
