@@ -18,7 +18,7 @@ from django.utils import timezone
 from openstack import exceptions as os_exc
 
 from portal.addresses import exact_address, has_address
-from portal.cloud import gather, service_connection, user_connection
+from portal.cloud import gather, service_connection
 
 from .models import ConsoleSession
 
@@ -42,18 +42,18 @@ def _get(conn, server_id: str):
         return None
 
 
-def console_server(request, server_id: str) -> ConsoleServer:
-    """The server whose console the person may open, or Http404."""
-    user, perms = request.cloud_user, request.perms
+def console_server(actor, server_id: str) -> ConsoleServer:
+    """The server whose console `actor` may open, or Http404."""
+    perms = actor.perms
     try:
         uuid.UUID(server_id)
     except ValueError:
         raise Http404("No such server.") from None
     if perms.can_change:
-        conn = user_connection(request)
+        conn = actor.conn
         server = _get(conn, server_id)
         # An admin's token sees every project's servers: the project is checked anyway.
-        if server is not None and server.project_id == user.project_id:
+        if server is not None and server.project_id == actor.project_id:
             return ConsoleServer(server.id, server.name, server.project_id, server.status,
                                  USER_TOKEN, conn)
     if perms.can_search_all_projects:
@@ -146,13 +146,12 @@ def helpdesk_search(query: str, limit: int = 50) -> list[ServerFacts]:
 
 # --- audit ---------------------------------------------------------------------------
 
-def audit_sessions(request, filters: dict, limit: int = 200):
-    """Console sessions the person may see: all for admin and helpdesk, their current
+def audit_sessions(actor, filters: dict, limit: int = 200):
+    """Console sessions `actor` may see: all for admin and helpdesk, their current
     project's otherwise; narrowed by the filter form's cleaned data."""
-    perms, user = request.perms, request.cloud_user
     qs = ConsoleSession.objects.all()
-    if not perms.can_search_all_projects:
-        qs = qs.filter(project_id=user.project_id)
+    if not actor.perms.can_search_all_projects:
+        qs = qs.filter(project_id=actor.project_id)
     elif filters.get("project"):
         qs = qs.filter(project_id=filters["project"])
     if filters.get("user"):

@@ -60,20 +60,20 @@ def upstream_target(server: ConsoleServer, console_url: str, mode: str) -> ticke
         raise ConsoleUnavailable(f"The console cannot be reached: {exc}.") from None
 
 
-def open_console(request, server: ConsoleServer, ctype: ConsoleType) -> str:
-    """A fresh ticket for the server's console; the page's WebSocket goes to
-    /ws/consoles/<ticket>/. Raises ConsoleUnavailable with a message for the page."""
-    user, perms = request.cloud_user, request.perms
+def open_console(actor, server: ConsoleServer, ctype: ConsoleType, session_key: str) -> str:
+    """A fresh ticket for the server's console, bound to `actor` and their login session
+    (`session_key`: the ticket works only with that session's cookie); the page's WebSocket
+    goes to /ws/consoles/<ticket>/. Raises ConsoleUnavailable with a message for the page.
+    The session itself is recorded (ConsoleSession) when the socket opens."""
+    user, perms = actor, actor.perms
     mode = conf.mode()
     target = upstream_target(server, remote_console_url(server, ctype), mode)
     role = perms.label
     if server.via == SERVICE_ACCOUNT and perms.is_helpdesk:
         role = "helpdesk"
-    if not request.session.session_key:
-        request.session.save()
     binding = tickets.Binding(
         user_id=user.user_id, user_name=user.user_name, role=role,
-        session_key=request.session.session_key, server_id=server.id,
+        session_key=session_key, server_id=server.id,
         server_name=server.name or "", project_id=server.project_id or "",
         console_type=ctype.key, mode=mode, via=server.via)
     ticket = tickets.mint(binding, target)

@@ -13,6 +13,13 @@ from .forms import AuditFilterForm, HelpdeskSearchForm
 from .types import DEFAULT, SUPPORTED, UNAVAILABLE
 
 
+def session_key(request) -> str:
+    """The login session a ticket is bound to (saved first if it is new)."""
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
 def _may_open_consoles(request) -> None:
     if not (request.perms.can_open_console or request.perms.can_search_all_projects):
         raise PermissionDenied("Your role cannot open consoles.")
@@ -24,7 +31,7 @@ class ConsolePageView(LoginRequiredMixin, View):
 
     def get(self, request, server_id):
         _may_open_consoles(request)
-        server = selectors.console_server(request, server_id)
+        server = selectors.console_server(request.actor, server_id)
         key = request.GET.get("type") or DEFAULT
         context = {"server": server, "type_key": key, "supported": SUPPORTED,
                    "unavailable": UNAVAILABLE, "full": request.GET.get("view") == "full",
@@ -39,7 +46,8 @@ class ConsolePageView(LoginRequiredMixin, View):
             context["ctype"] = SUPPORTED[key]
             try:
                 context["ws_path"] = services.ws_path(
-                    services.open_console(request, server, SUPPORTED[key]))
+                    services.open_console(request.actor, server, SUPPORTED[key],
+                                         session_key(request)))
             except services.ConsoleUnavailable as exc:
                 context["error"] = str(exc)
         if request.htmx:
@@ -61,12 +69,12 @@ class TicketView(LoginRequiredMixin, View):
 
     def post(self, request, server_id):
         _may_open_consoles(request)
-        server = selectors.console_server(request, server_id)
+        server = selectors.console_server(request.actor, server_id)
         ctype = SUPPORTED.get(request.GET.get("type") or DEFAULT)
         if ctype is None:
             return JsonResponse({"error": "Unknown console type."}, status=400)
         try:
-            ticket = services.open_console(request, server, ctype)
+            ticket = services.open_console(request.actor, server, ctype, session_key(request))
         except services.ConsoleUnavailable as exc:
             return JsonResponse({"error": str(exc)}, status=409)
         return JsonResponse({"ws": services.ws_path(ticket)},
@@ -86,7 +94,7 @@ class AuditView(LoginRequiredMixin, View):
     def get(self, request):
         form = AuditFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        sessions = selectors.audit_sessions(request, filters)
+        sessions = selectors.audit_sessions(request.actor, filters)
         return render(request, "consoles/audit.html", {
             "form": form, "sessions": sessions,
             "all_projects": request.perms.can_search_all_projects})

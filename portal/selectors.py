@@ -5,7 +5,7 @@ import logging
 
 from openstack import exceptions as os_exc
 
-from .cloud import gather, user_connection
+from .cloud import gather
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,7 @@ def _section(fn):
     return run
 
 
-def overview(request) -> dict:
-    conn = user_connection(request)
-    project_id = request.cloud_user.project_id
+def overview(actor) -> dict:
+    conn, project_id = actor.conn, actor.project_id
     return gather(compute=_section(lambda: _compute_usage(conn)),
                   network=_section(lambda: _network_usage(conn, project_id)))

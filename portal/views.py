@@ -125,4 +125,4 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "overview": overview(self.request)}
+        return {**super().get_context_data(**kwargs), "overview": overview(self.request.actor)}
