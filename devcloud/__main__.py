@@ -12,7 +12,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from .app import Cloud, Config, build_app
+from .app import build_app
+from .cloud import Cloud, Config
 from .clouds_yaml import write as write_clouds_yaml
 from .store import Store
 

@@ -15,7 +15,7 @@
 
 from aiohttp import web
 
-from .app import CLOUD_KEY, Cloud
+from .cloud import CLOUD_KEY, Cloud
 from .errors import CloudError
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from .identity import DEMO_ACCOUNTS
+from .identity.accounts import DEMO_ACCOUNTS
 
 
 def render(auth_url: str) -> str:

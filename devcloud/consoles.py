@@ -40,8 +40,9 @@ from urllib.parse import quote
 from aiohttp import web
 
 from . import children, qemu
-from .app import CLOUD_KEY, Cloud, public
+from .cloud import CLOUD_KEY, Cloud
 from .errors import CloudError
+from .routes import public
 from .vnc import Screen, VNCServer
 
 log = logging.getLogger("devcloud.consoles")

@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from .app import CLOUD_KEY, Cloud, public
+from .cloud import CLOUD_KEY, Cloud
 from .errors import CloudError
+from .routes import add_resource, add_root, public
 
 DEFAULT_LIMIT = 25      # Glance's [DEFAULT] limit_param_default
 MAX_LIMIT = 1000        # Glance's [DEFAULT] api_limit_max
@@ -254,14 +255,11 @@ def setup(app: web.Application, cloud: Cloud) -> None:
     images = Images(cloud)
     cloud.services["image"] = images
     r = app.router
-    r.add_get("/image", versions)
-    r.add_get("/image/", versions)
+    add_root(r, "/image", versions)
     r.add_get("/image/versions", versions)
-    r.add_get("/image/v2/images", list_images)
-    r.add_post("/image/v2/images", create_image)
-    r.add_get("/image/v2/images/{image_id}", show_image)
-    r.add_patch("/image/v2/images/{image_id}", update_image)
-    r.add_delete("/image/v2/images/{image_id}", delete_image)
-    r.add_put("/image/v2/images/{image_id}/file", upload_image)
+    image = add_resource(r, "/image/v2/images", list_=list_images, create=create_image,
+                         show=show_image, update=update_image, delete=delete_image,
+                         key="image_id", update_method="PATCH")
+    r.add_put(f"{image}/file", upload_image)
     r.add_get("/image/v2/schemas/image", schema_image)
     r.add_get("/image/v2/schemas/images", schema_images)

@@ -8,7 +8,7 @@ infra (versions, limits, quota sets, services, hypervisors, zones), bootlog, net
 
 from aiohttp import web
 
-from ..app import Cloud
+from ..cloud import Cloud
 from . import actions, flavors, infra, keypairs, servers
 from .service import Compute
 

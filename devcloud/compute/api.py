@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from .. import errors
-from ..app import CLOUD_KEY
+from ..cloud import CLOUD_KEY
 from ..errors import CloudError
 
 MIN_VERSION = (2, 1)

@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from ..errors import CloudError
+from ..routes import add_resource
 from .api import body_of, compute_of, invalid_input, json_response, links, mv, nova, require_admin
 
 # (id, name, ram MB, disk GB, vcpus): Kolla's init-runonce / DevStack's m1.* set, plus the
@@ -175,12 +176,9 @@ async def delete_extra_spec(request):
 
 
 def routes(r, prefix: str) -> None:
-    r.add_get(f"{prefix}/flavors", list_flavors)
-    r.add_post(f"{prefix}/flavors", create_flavor)
-    r.add_get(f"{prefix}/flavors/detail", list_flavors_detail)
-    r.add_get(f"{prefix}/flavors/{{flavor_id}}", show_flavor)
-    r.add_delete(f"{prefix}/flavors/{{flavor_id}}", delete_flavor)
-    r.add_get(f"{prefix}/flavors/{{flavor_id}}/os-extra_specs", list_extra_specs)
-    r.add_post(f"{prefix}/flavors/{{flavor_id}}/os-extra_specs", create_extra_specs)
-    r.add_get(f"{prefix}/flavors/{{flavor_id}}/os-extra_specs/{{key}}", show_extra_spec)
-    r.add_delete(f"{prefix}/flavors/{{flavor_id}}/os-extra_specs/{{key}}", delete_extra_spec)
+    r.add_get(f"{prefix}/flavors/detail", list_flavors_detail)  # before {flavor_id}
+    flavor = add_resource(r, f"{prefix}/flavors", list_=list_flavors, create=create_flavor,
+                          show=show_flavor, delete=delete_flavor, key="flavor_id")
+    add_resource(r, f"{flavor}/os-extra_specs", list_=list_extra_specs,
+                 create=create_extra_specs, show=show_extra_spec, delete=delete_extra_spec,
+                 key="key")

@@ -4,8 +4,8 @@ import uuid
 
 from aiohttp import web
 
-from ..app import public
 from ..errors import CloudError
+from ..routes import add_resource, add_root, public
 from . import quotas
 from .api import (
     MAX_VERSION,
@@ -284,20 +284,16 @@ async def availability_zones_detail(request):
 
 
 def routes(r, prefix: str) -> None:
-    r.add_get("/compute", versions)
-    r.add_get("/compute/", versions)
-    r.add_get(prefix, version_v21)
-    r.add_get(f"{prefix}/", version_v21)
+    add_root(r, "/compute", versions)
+    add_root(r, prefix, version_v21)
     r.add_get(f"{prefix}/limits", limits)
-    q = f"{prefix}/os-quota-sets/{{project_id}}"
-    r.add_get(q, show_quota)
-    r.add_put(q, update_quota)
-    r.add_delete(q, delete_quota)
+    q = add_resource(r, f"{prefix}/os-quota-sets", show=show_quota, update=update_quota,
+                     delete=delete_quota, key="project_id")
     r.add_get(f"{q}/detail", show_quota_detail)
     r.add_get(f"{q}/defaults", show_quota_defaults)
     r.add_get(f"{prefix}/os-services", list_services)
-    r.add_get(f"{prefix}/os-hypervisors", list_hypervisors)
-    r.add_get(f"{prefix}/os-hypervisors/detail", list_hypervisors_detail)
-    r.add_get(f"{prefix}/os-hypervisors/{{hypervisor_id}}", show_hypervisor)
+    r.add_get(f"{prefix}/os-hypervisors/detail", list_hypervisors_detail)  # before {id}
+    add_resource(r, f"{prefix}/os-hypervisors", list_=list_hypervisors, show=show_hypervisor,
+                 key="hypervisor_id")
     r.add_get(f"{prefix}/os-availability-zone", availability_zones)
     r.add_get(f"{prefix}/os-availability-zone/detail", availability_zones_detail)

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..errors import CloudError
+from ..routes import add_resource
 from . import quotas
 from .api import body_of, compute_of, invalid_input, iso_micro, json_response, mv, nova, now
 
@@ -148,7 +149,5 @@ async def delete_keypair(request):
 
 
 def routes(r, prefix: str) -> None:
-    r.add_get(f"{prefix}/os-keypairs", list_keypairs)
-    r.add_post(f"{prefix}/os-keypairs", create_keypair)
-    r.add_get(f"{prefix}/os-keypairs/{{name}}", show_keypair)
-    r.add_delete(f"{prefix}/os-keypairs/{{name}}", delete_keypair)
+    add_resource(r, f"{prefix}/os-keypairs", list_=list_keypairs, create=create_keypair,
+                 show=show_keypair, delete=delete_keypair, key="name")

@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from ..errors import CloudError
+from ..routes import add_resource
 from . import create, listing
 from .api import body_of, compute_of, invalid_input, json_response, mv, nova, require_member
 from .views import ViewOptions, server_view, summary_view
@@ -190,17 +191,13 @@ async def show_instance_action(request):
 
 def routes(r, prefix: str) -> None:
     s = f"{prefix}/servers"
-    r.add_get(s, list_servers)
-    r.add_post(s, create_server)
-    r.add_get(f"{s}/detail", list_servers_detail)
-    r.add_get(f"{s}/{{server_id}}", show_server)
-    r.add_put(f"{s}/{{server_id}}", update_server)
-    r.add_delete(f"{s}/{{server_id}}", delete_server)
-    r.add_get(f"{s}/{{server_id}}/metadata", list_metadata)
-    r.add_post(f"{s}/{{server_id}}/metadata", update_metadata)
-    r.add_put(f"{s}/{{server_id}}/metadata", update_metadata)
-    r.add_get(f"{s}/{{server_id}}/metadata/{{key}}", show_metadata_item)
-    r.add_put(f"{s}/{{server_id}}/metadata/{{key}}", set_metadata_item)
-    r.add_delete(f"{s}/{{server_id}}/metadata/{{key}}", delete_metadata_item)
-    r.add_get(f"{s}/{{server_id}}/os-instance-actions", list_instance_actions)
-    r.add_get(f"{s}/{{server_id}}/os-instance-actions/{{request_id}}", show_instance_action)
+    r.add_get(f"{s}/detail", list_servers_detail)  # before {server_id} would match it
+    server = add_resource(r, s, list_=list_servers, create=create_server, show=show_server,
+                          update=update_server, delete=delete_server, key="server_id")
+    r.add_get(f"{server}/metadata", list_metadata)
+    r.add_post(f"{server}/metadata", update_metadata)
+    r.add_put(f"{server}/metadata", update_metadata)
+    add_resource(r, f"{server}/metadata", show=show_metadata_item, update=set_metadata_item,
+                 delete=delete_metadata_item, key="key")
+    add_resource(r, f"{server}/os-instance-actions", list_=list_instance_actions,
+                 show=show_instance_action, key="request_id")

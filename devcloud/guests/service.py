@@ -27,7 +27,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .. import qemu
-from ..app import CLOUD_KEY, Cloud
+from ..cloud import CLOUD_KEY, Cloud
 from ..errors import CloudError
 from .image import Image
 from .network import Nic

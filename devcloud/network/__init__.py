@@ -9,7 +9,7 @@
 
 from aiohttp import web
 
-from ..app import Cloud
+from ..cloud import Cloud
 from . import floatingips, misc, networks, ports, routers, secgroups, subnets
 from .core import State
 from .nova import NovaInterface

@@ -5,7 +5,9 @@ import ipaddress
 
 from aiohttp import web
 
+from ..routes import add_resource
 from . import api, listing, ports
+from .association import disassociate
 from .util import CloudError, bad_request, bump, conflict, is_uuid, new_id, not_found, stamp
 
 CREATE = {"floating_network_id", "floating_ip_address", "subnet_id", "port_id",
@@ -82,14 +84,6 @@ def associate(state, ctx, fip: dict, port_id: str, fixed_address: str | None = N
     state.unindex("floatingips", fip)
     fip.update({"port_id": port_id, "fixed_ip_address": fixed["ip_address"],
                 "router_id": router["id"], "status": "ACTIVE"})
-    state.put("floatingips", fip)
-
-
-def disassociate(state, fip: dict) -> None:
-    state.unindex("floatingips", fip)
-    fip.update({"port_id": None, "fixed_ip_address": None, "router_id": None,
-                "status": "DOWN"})
-    bump(fip)
     state.put("floatingips", fip)
 
 
@@ -202,8 +196,5 @@ async def remove(request):
 
 
 def routes(r, prefix: str) -> None:
-    r.add_get(f"{prefix}/floatingips", list_)
-    r.add_post(f"{prefix}/floatingips", create)
-    r.add_get(f"{prefix}/floatingips/{{id}}", show)
-    r.add_put(f"{prefix}/floatingips/{{id}}", update)
-    r.add_delete(f"{prefix}/floatingips/{{id}}", remove)
+    add_resource(r, f"{prefix}/floatingips", list_=list_, create=create, show=show, update=update,
+                 delete=remove)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..app import public
+from ..routes import add_root, public
 from . import listing
 from .core import HOST, QUOTA_DEFAULTS, QUOTA_STORE
 from .ipam import pool_size
@@ -233,10 +233,8 @@ async def quota_delete(request):
 
 
 def routes(r, root: str, prefix: str) -> None:
-    r.add_get(root, versions)
-    r.add_get(f"{root}/", versions)
-    r.add_get(prefix, v2_root)
-    r.add_get(f"{prefix}/", v2_root)
+    add_root(r, root, versions)
+    add_root(r, prefix, v2_root)
     r.add_get(f"{prefix}/extensions", extensions)
     r.add_get(f"{prefix}/extensions/{{alias}}", extension)
     r.add_get(f"{prefix}/agents", agents)

@@ -4,6 +4,7 @@ tenant_network_types)."""
 
 from aiohttp import web
 
+from ..routes import add_resource
 from . import api, listing, ports
 from .util import CloudError, bump, conflict, invalid_input, new_id, stamp
 
@@ -200,8 +201,5 @@ async def remove(request):
 
 
 def routes(r, prefix: str) -> None:
-    r.add_get(f"{prefix}/networks", list_)
-    r.add_post(f"{prefix}/networks", create)
-    r.add_get(f"{prefix}/networks/{{id}}", show)
-    r.add_put(f"{prefix}/networks/{{id}}", update)
-    r.add_delete(f"{prefix}/networks/{{id}}", remove)
+    add_resource(r, f"{prefix}/networks", list_=list_, create=create, show=show, update=update,
+                 delete=remove)

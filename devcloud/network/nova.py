@@ -6,7 +6,8 @@ translates neutronclient exceptions.
 
 import ipaddress
 
-from . import floatingips, ports, secgroups, subnets
+from . import ports, secgroups, subnets
+from .association import disassociate_port
 from .core import HOST
 from .util import CloudError, not_found
 
@@ -113,8 +114,7 @@ class NovaInterface:
 
     def disassociate_floating_ips(self, device_id: str) -> None:
         for port in self.state.ports_of(device_id):
-            for fip in self.state.fips_of(port["id"]):
-                floatingips.disassociate(self.state, fip)
+            disassociate_port(self.state, port["id"])
 
 
 def _address(addr: str, kind: str, mac: str) -> dict:

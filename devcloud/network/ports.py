@@ -6,7 +6,9 @@ import random
 
 from aiohttp import web
 
+from ..routes import add_resource
 from . import api, listing, secgroups
+from .association import disassociate_port
 from .core import HOST
 from .ipam import lowest_free
 from .util import CloudError, bad_request, bump, conflict, is_uuid, new_id, not_found, stamp
@@ -187,9 +189,7 @@ def unbind(state, port: dict) -> dict:
 
 def delete(state, port: dict) -> None:
     """Remove a port: its IPs go back to the pool; floating IPs on it are disassociated."""
-    from . import floatingips
-    for fip in state.fips_of(port["id"]):
-        floatingips.disassociate(state, fip)
+    disassociate_port(state, port["id"])
     state.remove("ports", port["id"])
 
 
@@ -302,11 +302,8 @@ async def remove(request):
 
 
 def routes(r, prefix: str) -> None:
-    r.add_get(f"{prefix}/ports", list_)
-    r.add_post(f"{prefix}/ports", create)
-    r.add_get(f"{prefix}/ports/{{id}}", show)
-    r.add_put(f"{prefix}/ports/{{id}}", update)
-    r.add_delete(f"{prefix}/ports/{{id}}", remove)
+    add_resource(r, f"{prefix}/ports", list_=list_, create=create, show=show, update=update,
+                 delete=remove)
 
 
 __all__ = ["HOST", "build", "delete", "bind", "unbind", "render", "routes"]

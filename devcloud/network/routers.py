@@ -5,6 +5,7 @@ import ipaddress
 
 from aiohttp import web
 
+from ..routes import add_resource
 from . import api, listing, ports
 from .util import CloudError, bad_request, bump, conflict, new_id, not_found, policy, stamp
 
@@ -289,10 +290,7 @@ async def remove_iface(request):
 
 
 def routes(r, prefix: str) -> None:
-    r.add_get(f"{prefix}/routers", list_)
-    r.add_post(f"{prefix}/routers", create)
-    r.add_get(f"{prefix}/routers/{{id}}", show)
-    r.add_put(f"{prefix}/routers/{{id}}", update)
-    r.add_delete(f"{prefix}/routers/{{id}}", remove)
-    r.add_put(f"{prefix}/routers/{{id}}/add_router_interface", add_iface)
-    r.add_put(f"{prefix}/routers/{{id}}/remove_router_interface", remove_iface)
+    item = add_resource(r, f"{prefix}/routers", list_=list_, create=create, show=show,
+                        update=update, delete=remove)
+    r.add_put(f"{item}/add_router_interface", add_iface)
+    r.add_put(f"{item}/remove_router_interface", remove_iface)

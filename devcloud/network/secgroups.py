@@ -5,6 +5,7 @@ import ipaddress
 
 from aiohttp import web
 
+from ..routes import add_resource
 from . import api, listing
 from .util import CloudError, bad_request, bump, conflict, new_id, not_found, stamp
 
@@ -331,12 +332,9 @@ async def delete_rule(request):
 
 
 def routes(r, prefix: str) -> None:
-    r.add_get(f"{prefix}/security-groups", list_groups)
-    r.add_post(f"{prefix}/security-groups", create_group_handler)
-    r.add_get(f"{prefix}/security-groups/{{id}}", show_group)
-    r.add_put(f"{prefix}/security-groups/{{id}}", update_group)
-    r.add_delete(f"{prefix}/security-groups/{{id}}", delete_group)
-    r.add_get(f"{prefix}/security-group-rules", list_rules)
-    r.add_post(f"{prefix}/security-group-rules", create_rule_handler)
-    r.add_get(f"{prefix}/security-group-rules/{{id}}", show_rule)
-    r.add_delete(f"{prefix}/security-group-rules/{{id}}", delete_rule)
+    add_resource(r, f"{prefix}/security-groups", list_=list_groups,
+                 create=create_group_handler, show=show_group, update=update_group,
+                 delete=delete_group)
+    # devcloud serves no rule update: a PUT is refused with 405.
+    add_resource(r, f"{prefix}/security-group-rules", list_=list_rules,
+                 create=create_rule_handler, show=show_rule, delete=delete_rule)

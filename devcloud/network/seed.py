@@ -2,13 +2,7 @@
 external flat network `public` on physnet1 owned by admin, and in each demo project a
 `private` network and subnet with a router to `public`, and the default security group."""
 
-from . import (
-    floatingips,  # noqa: F401  (ports.delete imports it lazily)
-    networks,
-    routers,
-    secgroups,
-    subnets,
-)
+from . import networks, routers, secgroups, subnets
 
 DEMO_PROJECTS = ("demo", "alpha", "beta")
 

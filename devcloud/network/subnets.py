@@ -6,6 +6,7 @@ import uuid
 
 from aiohttp import web
 
+from ..routes import add_resource
 from . import api, ipam, listing, ports
 from .core import HOST
 from .util import (
@@ -258,9 +259,6 @@ async def remove(request):
 
 
 def routes(r, prefix: str) -> None:
-    r.add_get(f"{prefix}/subnets", list_)
-    r.add_post(f"{prefix}/subnets", create)
-    r.add_get(f"{prefix}/subnets/{{id}}", show)
-    r.add_put(f"{prefix}/subnets/{{id}}", update)
-    r.add_delete(f"{prefix}/subnets/{{id}}", remove)
+    add_resource(r, f"{prefix}/subnets", list_=list_, create=create, show=show, update=update,
+                 delete=remove)
 

@@ -16,7 +16,7 @@ from aiohttp import ClientSession, web
 from websockets.exceptions import WebSocketException
 
 from devcloud import consoles, testing
-from devcloud.app import CLOUD_KEY, Cloud, Config
+from devcloud.cloud import CLOUD_KEY, Cloud, Config
 from devcloud.errors import CloudError
 from devcloud.store import Store
 from tests.rfb import RFBClient

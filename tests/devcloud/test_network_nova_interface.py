@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from devcloud.app import Cloud, Config
+from devcloud.cloud import Cloud, Config
 from devcloud.errors import CloudError
 from devcloud.identity import Identity
 from devcloud.network import Neutron

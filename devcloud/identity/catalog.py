@@ -1,0 +1,23 @@
+"""The service catalog a scoped token carries: one entry per service devcloud serves,
+with public, internal and admin endpoints on the same URL (as a single-node Kolla has)."""
+
+import uuid
+
+from ..cloud import SERVICES
+
+
+def catalog(cloud) -> list[dict]:
+    entries = []
+    for name, _prefix, stype, sname in SERVICES:
+        url = cloud.endpoint(name)
+        sid = uuid.uuid5(uuid.NAMESPACE_URL, stype).hex
+        entries.append({
+            "endpoints": [
+                {"id": uuid.uuid5(uuid.NAMESPACE_URL, f"{stype}/{iface}").hex,
+                 "interface": iface, "region_id": "RegionOne", "url": url,
+                 "region": "RegionOne"}
+                for iface in ("public", "internal", "admin")
+            ],
+            "id": sid, "type": stype, "name": sname,
+        })
+    return entries
