@@ -3,25 +3,19 @@
 import hashlib
 
 import openstack
-import pytest
 
 from .nova import Client
 
 
-@pytest.fixture(scope="module")
-def demo(devcloud):
-    return Client(devcloud, "demo")
-
-
-def test_versions_are_multiple_choices(demo):
-    resp = demo.call("GET", "/image/")
+def test_versions_are_multiple_choices(nova_demo):
+    resp = nova_demo.call("GET", "/image/")
     assert resp.status_code == 300
     current = [v for v in resp.json()["versions"] if v["status"] == "CURRENT"]
     assert current[0]["links"][0]["href"].endswith("/image/v2/")
 
 
-def test_cirros_is_public_and_active(demo):
-    body = demo.call("GET", "/image/v2/images?name=cirros").json()
+def test_cirros_is_public_and_active(nova_demo):
+    body = nova_demo.call("GET", "/image/v2/images?name=cirros").json()
     assert body["schema"] == "/v2/schemas/images"
     (image,) = body["images"]
     assert (image["disk_format"], image["container_format"]) == ("qcow2", "bare")
@@ -29,44 +23,44 @@ def test_cirros_is_public_and_active(demo):
     assert image["os_hash_algo"] == "sha512" and len(image["os_hash_value"]) == 128
     assert len(image["checksum"]) == 32 and image["size"] > 0
     assert image["self"] == f"/v2/images/{image['id']}"
-    shown = demo.call("GET", f"/image/v2/images/{image['id']}").json()
+    shown = nova_demo.call("GET", f"/image/v2/images/{image['id']}").json()
     assert shown == image
 
 
-def test_missing_image_is_glance_html_404(demo):
-    resp = demo.call("GET", "/image/v2/images/11111111-1111-1111-1111-111111111111")
+def test_missing_image_is_glance_html_404(nova_demo):
+    resp = nova_demo.call("GET", "/image/v2/images/11111111-1111-1111-1111-111111111111")
     assert resp.status_code == 404
     assert resp.headers["Content-Type"].startswith("text/html")
     assert "No image found with ID 11111111-1111-1111-1111-111111111111" in resp.text
 
 
-def test_create_upload_page_and_delete(demo):
+def test_create_upload_page_and_delete(nova_demo):
     ids = []
     for n in range(2):
-        resp = demo.call("POST", "/image/v2/images", {
+        resp = nova_demo.call("POST", "/image/v2/images", {
             "name": f"mine-{n}", "disk_format": "raw", "container_format": "bare"})
         assert resp.status_code == 201
         assert resp.json()["status"] == "queued" and resp.json()["visibility"] == "shared"
         ids.append(resp.json()["id"])
     data = b"x" * 4096
-    up = demo.call("PUT", f"/image/v2/images/{ids[0]}/file", data=data,
-                   headers={"Content-Type": "application/octet-stream"})
+    up = nova_demo.call("PUT", f"/image/v2/images/{ids[0]}/file", data=data,
+                        headers={"Content-Type": "application/octet-stream"})
     assert up.status_code == 204
-    image = demo.call("GET", f"/image/v2/images/{ids[0]}").json()
+    image = nova_demo.call("GET", f"/image/v2/images/{ids[0]}").json()
     assert image["status"] == "active" and image["size"] == 4096
     assert image["checksum"] == hashlib.md5(data).hexdigest()
-    first = demo.call("GET", "/image/v2/images?limit=1").json()
+    first = nova_demo.call("GET", "/image/v2/images?limit=1").json()
     assert len(first["images"]) == 1 and "marker=" in first["next"]
     seen = [first["images"][0]["id"]]
     page = first
     while "next" in page:
-        page = demo.call("GET", "/image" + page["next"]).json()
+        page = nova_demo.call("GET", "/image" + page["next"]).json()
         seen += [i["id"] for i in page["images"]]
     assert set(ids) <= set(seen) and len(seen) == len(set(seen))
-    bob = Client(demo.devcloud, "bob")
+    bob = Client(nova_demo.devcloud, "bob")
     assert bob.call("GET", f"/image/v2/images/{ids[1]}").status_code == 404
     for image_id in ids:
-        assert demo.call("DELETE", f"/image/v2/images/{image_id}").status_code == 204
+        assert nova_demo.call("DELETE", f"/image/v2/images/{image_id}").status_code == 204
 
 
 def test_sdk_finds_cirros(clouds_env):
