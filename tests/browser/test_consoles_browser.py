@@ -5,6 +5,7 @@ record with its byte counts."""
 import io
 import re
 import shutil
+import struct
 import time
 
 import pytest
@@ -95,6 +96,60 @@ def test_novnc_page_draws_the_server_screen_and_is_audited(page, live_portal, cl
     row = audit_row(live_portal, live_portal.login("alice", cloud), alice_server.id)
     assert row["closed"] == "client closed" and row["type"] == "novnc"
     assert row["to_client"] > 720 * 400 and row["to_server"] > 20
+
+
+# A PC keyboard on a US layout: each key's character unshifted and shifted. A guest behind
+# qemu's VNC sees keys, not characters: a keysym becomes the key that carries it, and the
+# guest applies Shift as it is held at that moment.
+US_KEYS = ["`~", "1!", "2@", "3#", "4$", "5%", "6^", "7&", "8*", "9(", "0)", "-_", "=+",
+           "[{", "]}", "\\|", ";:", "'\"", ",<", ".>", "/?", "  "] + [
+    c + c.upper() for c in "abcdefghijklmnopqrstuvwxyz"]
+XK_SHIFT = (0xFFE1, 0xFFE2)
+
+
+def key_events(frames: list[bytes]) -> list[tuple[int, bool]]:
+    """The RFB KeyEvents (keysym, down) among the frames the browser sent."""
+    out = []
+    for frame in frames:
+        if len(frame) == 8 and frame[0] == 4:
+            down, keysym = struct.unpack(">xBxxI", frame)
+            out.append((keysym, bool(down)))
+    return out
+
+
+def as_a_pc_guest_types(events: list[tuple[int, bool]]) -> str:
+    """What a guest with a US PC keyboard reads from these key events."""
+    key_of = {ch: key for key in US_KEYS for ch in key}
+    shift, text = set(), ""
+    for keysym, down in events:
+        if keysym in XK_SHIFT:
+            (shift.add if down else shift.discard)(keysym)
+        elif down and keysym == 0xFF0D:
+            text += "\n"
+        elif down and chr(keysym) in key_of:
+            text += key_of[chr(keysym)][1 if shift else 0]
+    return text
+
+
+def test_paste_holds_shift_for_the_characters_that_need_it(page, live_portal, cloud,
+                                                           alice_server):
+    sent: list[bytes] = []
+    page.on("websocket", lambda ws: "/ws/consoles/" in ws.url and ws.on(
+        "framesent", lambda payload: sent.append(
+            payload if isinstance(payload, bytes) else payload.encode())))
+    browser_login(page, live_portal, cloud, "alice")
+    page.goto(f"{live_portal.url}/consoles/{alice_server.id}/")
+    page.wait_for_selector('[data-testid=console-state][data-state="connected"]')
+    text = "Hello 'A>B|C&D' $HOME"
+    page.fill('[data-action="paste"] input[name=text]', text)
+    page.click('[data-action="paste"] button[type=submit]')
+    deadline = time.monotonic() + 10
+    while as_a_pc_guest_types(key_events(sent)) != text and time.monotonic() < deadline:
+        time.sleep(0.2)
+    events = key_events(sent)
+    assert as_a_pc_guest_types(events) == text, events
+    # Shift is released at the end: the guest is not left with it held.
+    assert [e for e in events if e[0] in XK_SHIFT][-1][1] is False
 
 
 def test_reconnect_takes_a_fresh_ticket(page, live_portal, cloud, alice_server):

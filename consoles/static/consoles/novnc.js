@@ -4,16 +4,7 @@ import {
   everyConsole, reconnectWithFreshTicket, setState, showMessage, takeInitialPath, wireCommon,
   wsUrl,
 } from "./common.js";
-
-const XK_RETURN = 0xff0d;
-
-// X11 keysyms: Latin-1 characters are their own keysym; the rest of Unicode is 0x01000000
-// + code point (keysymdef.h). Newlines are Return.
-function keysym(ch) {
-  if (ch === "\n") return XK_RETURN;
-  const code = ch.codePointAt(0);
-  return code < 0x100 ? code : 0x01000000 + code;
-}
+import { typeText } from "./typing.js";
 
 function start(section) {
   const screen = section.querySelector("[data-screen]");
@@ -59,9 +50,7 @@ function start(section) {
     const text = paste.elements.text.value;
     if (!rfb || !text) return;
     rfb.clipboardPasteFrom(text);          // for guests with a clipboard agent
-    for (const ch of text) {               // and typed, for a text console
-      rfb.sendKey(keysym(ch), null);
-    }
+    typeText(rfb, text);                   // and typed, Shift held where a key needs it
     paste.elements.text.value = "";
     rfb.focus();
   });
