@@ -7,6 +7,7 @@ network is "servers are attached", on a pool it is "floating IPs are allocated")
 Anything not mapped is shown with Neutron's own message, never swallowed.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from openstack import exceptions as os_exc
@@ -36,8 +37,6 @@ def refusal(exc: os_exc.HttpException) -> Refusal:
     return Refusal(exc.status_code or 0, kind, message or exc.details or exc.message or "")
 
 
-
-
 def explain(exc: os_exc.HttpException, messages: dict[str, str], **context) -> CloudRefused:
     """The CloudRefused for exc: messages[type] formatted with context, else Neutron's own
     message. 401 is not ours to explain: the middleware logs the person out."""
@@ -48,6 +47,16 @@ def explain(exc: os_exc.HttpException, messages: dict[str, str], **context) -> C
     if template:
         return CloudRefused(template.format(neutron=r.message, **context), r)
     return CloudRefused(f"The cloud refused: {r.message}", r)
+
+
+@contextmanager
+def refusals(messages: dict[str, str], **context):
+    """Around a service's Neutron call: an HTTP refusal comes out as CloudRefused in the
+    operation's words (`messages`, formatted with `context`)."""
+    try:
+        yield
+    except os_exc.HttpException as exc:
+        raise explain(exc, messages, **context) from exc
 
 
 # --- the messages, per operation ------------------------------------------------------

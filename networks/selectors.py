@@ -9,22 +9,24 @@
     pools (admin)        external networks + IP availabilities              2
     all floating IPs     floating IPs (one page) + servers + projects        3
 
-Scope: the current project. An admin can widen a list to every project (?all=1); even
+Every selector takes the Actor the page is for (its connection, project and roles).
+Scope: the actor's project. An admin can widen a list to every project (?all=1); even
 then object pages only open objects of the current project (lookups.owned).
 """
 
 from django.http import Http404
 
-from portal.cloud import gather, user_connection
+from portal.cloud import gather
+from portal.reads import collection, page
 
-from .lookups import external, list_json, owned, page
+from .lookups import external, owned
 
 
-def scope(request, widen: bool = False) -> str | None:
+def scope(actor, widen: bool = False) -> str | None:
     """The project a list is filtered to, None for an admin who widened it."""
-    if widen and request.perms.is_admin:
+    if widen and actor.perms.is_admin:
         return None
-    return request.cloud_user.project_id
+    return actor.project_id
 
 
 def _index(rows, key="id") -> dict:
@@ -33,73 +35,73 @@ def _index(rows, key="id") -> dict:
 
 # --- networks -----------------------------------------------------------------------
 
-def _network_rows(conn, request, project_id, marker):
+def _network_rows(actor, project_id, marker):
     """Tenants: Neutron's own policy returns their networks plus shared and external ones.
     Admins (whose token sees everything): their project's (or all), pools added on page 1."""
-    if not request.perms.is_admin:
+    conn = actor.conn
+    if not actor.perms.is_admin:
         return page(conn.network, "/networks", "networks", marker)
     return page(conn.network, "/networks", "networks", marker, project_id=project_id)
 
 
-def networks_page(request, widen=False, marker=None) -> dict:
-    conn = user_connection(request)
-    project_id = scope(request, widen)
-    calls = {"main": lambda: _network_rows(conn, request, project_id, marker)}
-    if request.perms.is_admin and project_id and not marker:
-        calls["pools"] = lambda: list_json(conn.network, "/networks", "networks",
-                                           **{"router:external": "True"})
+def networks_page(actor, widen=False, marker=None) -> dict:
+    conn = actor.conn
+    project_id = scope(actor, widen)
+    calls = {"main": lambda: _network_rows(actor, project_id, marker)}
+    if actor.perms.is_admin and project_id and not marker:
+        calls["pools"] = lambda: collection(conn.network, "/networks", "networks",
+                                            **{"router:external": "True"})
     got = gather(**calls)
     networks, next_marker = got["main"]
     seen = {n["id"] for n in networks}
     networks += [p for p in got.get("pools", []) if p["id"] not in seen]
-    subnets = list_json(conn.network, "/subnets", "subnets",
-                        network_id=[n["id"] for n in networks]) if networks else []
+    subnets = collection(conn.network, "/subnets", "subnets",
+                         network_id=[n["id"] for n in networks]) if networks else []
     by_net: dict[str, list] = {}
     for s in subnets:
         by_net.setdefault(s["network_id"], []).append(s)
     for n in networks:
         n["subnet_rows"] = sorted(by_net.get(n["id"], []), key=lambda s: s["cidr"])
-        n["own"] = n["project_id"] == request.cloud_user.project_id
+        n["own"] = n["project_id"] == actor.project_id
         n["external"] = n.get("router:external", False)  # templates cannot read "a:b"
     return {"networks": networks, "next_marker": next_marker, "widened": project_id is None}
 
 
-def network_detail(request, network_id: str) -> dict:
-    conn = user_connection(request)
-    project_id = request.cloud_user.project_id
-    got = gather(net=lambda: owned(conn, "network", network_id, project_id),
-                 subnets=lambda: list_json(conn.network, "/subnets", "subnets",
-                                           network_id=network_id),
-                 ports=lambda: list_json(conn.network, "/ports", "ports",
-                                         network_id=network_id))
+def network_detail(actor, network_id: str) -> dict:
+    conn = actor.conn
+    got = gather(net=lambda: owned(actor, "network", network_id),
+                 subnets=lambda: collection(conn.network, "/subnets", "subnets",
+                                            network_id=network_id),
+                 ports=lambda: collection(conn.network, "/ports", "ports",
+                                          network_id=network_id))
     got["net"]["external"] = got["net"].get("router:external", False)
     return {"network": got["net"], "subnets": sorted(got["subnets"], key=lambda s: s["cidr"]),
             "ports": got["ports"]}
 
 
-def network_subnets(conn, network_id: str, exclude: str | None = None) -> list[tuple]:
+def network_subnets(actor, network_id: str, exclude: str | None = None) -> list[tuple]:
     """(name, cidr) of a network's subnets: what a new subnet must not overlap."""
     return [(s["name"], s["cidr"]) for s in
-            list_json(conn.network, "/subnets", "subnets", network_id=network_id)
+            collection(actor.conn.network, "/subnets", "subnets", network_id=network_id)
             if s["id"] != exclude]
 
 
-def pools(conn) -> list[dict]:
-    """Floating IP pools: the external networks this token may see."""
-    rows = list_json(conn.network, "/networks", "networks", **{"router:external": "True"})
+def pools(actor) -> list[dict]:
+    """Floating IP pools: the external networks this actor may see."""
+    rows = collection(actor.conn.network, "/networks", "networks", **{"router:external": "True"})
     return sorted(rows, key=lambda n: n["name"])
 
 
 # --- routers ------------------------------------------------------------------------
 
-def routers_page(request, widen=False) -> dict:
-    conn = user_connection(request)
-    project_id = scope(request, widen)
+def routers_page(actor, widen=False) -> dict:
+    conn = actor.conn
+    project_id = scope(actor, widen)
     got = gather(
-        routers=lambda: list_json(conn.network, "/routers", "routers", project_id=project_id),
-        ports=lambda: list_json(conn.network, "/ports", "ports", project_id=project_id,
-                                device_owner="network:router_interface"),
-        pools=lambda: pools(conn))
+        routers=lambda: collection(conn.network, "/routers", "routers", project_id=project_id),
+        ports=lambda: collection(conn.network, "/ports", "ports", project_id=project_id,
+                                 device_owner="network:router_interface"),
+        pools=lambda: pools(actor))
     pool_names = {p["id"]: p["name"] for p in got["pools"]}
     ifaces: dict[str, list] = {}
     for p in got["ports"]:
@@ -114,15 +116,14 @@ def routers_page(request, widen=False) -> dict:
             "widened": project_id is None}
 
 
-def router_detail(request, router_id: str) -> dict:
-    conn = user_connection(request)
-    project_id = request.cloud_user.project_id
+def router_detail(actor, router_id: str) -> dict:
+    conn, project_id = actor.conn, actor.project_id
     got = gather(
-        router=lambda: owned(conn, "router", router_id, project_id),
-        ports=lambda: list_json(conn.network, "/ports", "ports", device_id=router_id,
-                                device_owner="network:router_interface"),
-        subnets=lambda: list_json(conn.network, "/subnets", "subnets",
-                                  project_id=project_id))
+        router=lambda: owned(actor, "router", router_id),
+        ports=lambda: collection(conn.network, "/ports", "ports", device_id=router_id,
+                                 device_owner="network:router_interface"),
+        subnets=lambda: collection(conn.network, "/subnets", "subnets",
+                                   project_id=project_id))
     subnets = _index(got["subnets"])
     attached = []
     for p in got["ports"]:
@@ -139,8 +140,8 @@ def router_detail(request, router_id: str) -> dict:
 
 def _servers(conn, all_projects: bool) -> dict:
     """Server id → name (Nova's short list: id and name only)."""
-    rows = list_json(conn.compute, "/servers", "servers",
-                     all_tenants="1" if all_projects else None)
+    rows = collection(conn.compute, "/servers", "servers",
+                      all_tenants="1" if all_projects else None)
     return {s["id"]: s["name"] for s in rows}
 
 
@@ -154,12 +155,12 @@ def _fip_rows(fips, servers, pool_names):
     return fips
 
 
-def floatingips_page(request, widen=False, marker=None) -> dict:
-    conn = user_connection(request)
-    project_id = scope(request, widen)
+def floatingips_page(actor, widen=False, marker=None) -> dict:
+    conn = actor.conn
+    project_id = scope(actor, widen)
     got = gather(fips=lambda: page(conn.network, "/floatingips", "floatingips", marker,
                                    sort="floating_ip_address", project_id=project_id),
-                 pools=lambda: pools(conn),
+                 pools=lambda: pools(actor),
                  servers=lambda: _servers(conn, all_projects=project_id is None))
     fips, next_marker = got["fips"]
     pool_names = {p["id"]: p["name"] for p in got["pools"]}
@@ -167,17 +168,16 @@ def floatingips_page(request, widen=False, marker=None) -> dict:
             "pools": got["pools"], "widened": project_id is None}
 
 
-def associate_choices(request, fip_id: str, server_id: str | None) -> dict:
+def associate_choices(actor, fip_id: str, server_id: str | None) -> dict:
     """The floating IP, the project's servers, and (once a server is picked) the
     port/fixed-IP pairs it could be attached to."""
-    conn = user_connection(request)
-    project_id = request.cloud_user.project_id
-    calls = {"fip": lambda: owned(conn, "floatingip", fip_id, project_id),
-             "servers": lambda: list_json(conn.compute, "/servers", "servers"),
-             "pools": lambda: pools(conn)}
+    conn, project_id = actor.conn, actor.project_id
+    calls = {"fip": lambda: owned(actor, "floatingip", fip_id),
+             "servers": lambda: collection(conn.compute, "/servers", "servers"),
+             "pools": lambda: pools(actor)}
     if server_id:
-        calls["ports"] = lambda: list_json(conn.network, "/ports", "ports",
-                                           device_id=server_id, project_id=project_id)
+        calls["ports"] = lambda: collection(conn.network, "/ports", "ports",
+                                            device_id=server_id, project_id=project_id)
     got = gather(**calls)
     targets = [{"value": f"{p['id']}|{ip['ip_address']}", "port_id": p["id"],
                 "fixed_ip": ip["ip_address"],
@@ -192,21 +192,19 @@ def associate_choices(request, fip_id: str, server_id: str | None) -> dict:
 
 # --- security groups ----------------------------------------------------------------
 
-def security_groups_page(request, widen=False) -> dict:
-    conn = user_connection(request)
-    project_id = scope(request, widen)
-    groups = list_json(conn.network, "/security-groups", "security_groups",
-                       project_id=project_id)
+def security_groups_page(actor, widen=False) -> dict:
+    project_id = scope(actor, widen)
+    groups = collection(actor.conn.network, "/security-groups", "security_groups",
+                        project_id=project_id)
     return {"groups": sorted(groups, key=lambda g: g["name"]), "widened": project_id is None}
 
 
-def security_group_detail(request, group_id: str) -> dict:
-    conn = user_connection(request)
-    project_id = request.cloud_user.project_id
-    got = gather(group=lambda: owned(conn, "security_group", group_id, project_id),
-                 groups=lambda: list_json(conn.network, "/security-groups",
-                                          "security_groups", project_id=project_id,
-                                          fields=["id", "name"]))
+def security_group_detail(actor, group_id: str) -> dict:
+    conn, project_id = actor.conn, actor.project_id
+    got = gather(group=lambda: owned(actor, "security_group", group_id),
+                 groups=lambda: collection(conn.network, "/security-groups",
+                                           "security_groups", project_id=project_id,
+                                           fields=["id", "name"]))
     names = {g["id"]: g["name"] for g in got["groups"]}
     rules = got["group"]["security_group_rules"]
     for r in rules:
@@ -225,26 +223,26 @@ def _usage(avail: dict | None) -> dict:
             "pct": round(100 * used / total) if total else 0}
 
 
-def pools_page(request) -> dict:
-    conn = user_connection(request)
-    got = gather(pools=lambda: pools(conn),
+def pools_page(actor) -> dict:
+    conn = actor.conn
+    got = gather(pools=lambda: pools(actor),
                  # Neutron cannot filter availabilities by router:external: take all
                  # (an admin-only call) and keep the pools'.
-                 avail=lambda: list_json(conn.network, "/network-ip-availabilities",
-                                         "network_ip_availabilities"))
+                 avail=lambda: collection(conn.network, "/network-ip-availabilities",
+                                          "network_ip_availabilities"))
     avail = _index(got["avail"], "network_id")
     for p in got["pools"]:
         p["usage"] = _usage(avail.get(p["id"]))
     return {"pools": got["pools"]}
 
 
-def pool_detail(request, pool_id: str) -> dict:
-    conn = user_connection(request)
-    got = gather(pool=lambda: external(conn, pool_id),
-                 subnets=lambda: list_json(conn.network, "/subnets", "subnets",
-                                           network_id=pool_id),
-                 avail=lambda: list_json(conn.network, "/network-ip-availabilities",
-                                         "network_ip_availabilities", network_id=pool_id))
+def pool_detail(actor, pool_id: str) -> dict:
+    conn = actor.conn
+    got = gather(pool=lambda: external(actor, pool_id),
+                 subnets=lambda: collection(conn.network, "/subnets", "subnets",
+                                            network_id=pool_id),
+                 avail=lambda: collection(conn.network, "/network-ip-availabilities",
+                                          "network_ip_availabilities", network_id=pool_id))
     per_subnet = {s["subnet_id"]: s for a in got["avail"]
                   for s in a.get("subnet_ip_availability", [])}
     for s in got["subnets"]:
@@ -253,17 +251,17 @@ def pool_detail(request, pool_id: str) -> dict:
             "usage": _usage(got["avail"][0] if got["avail"] else None)}
 
 
-def pool_fip_count(conn, pool_id: str) -> int:
-    return len(list_json(conn.network, "/floatingips", "floatingips",
-                         floating_network_id=pool_id, fields="id"))
+def pool_fip_count(actor, pool_id: str) -> int:
+    return len(collection(actor.conn.network, "/floatingips", "floatingips",
+                          floating_network_id=pool_id, fields="id"))
 
 
-def all_floatingips_page(request, marker=None) -> dict:
-    conn = user_connection(request)
+def all_floatingips_page(actor, marker=None) -> dict:
+    conn = actor.conn
     got = gather(fips=lambda: page(conn.network, "/floatingips", "floatingips", marker,
                                    sort="floating_ip_address"),
                  servers=lambda: _servers(conn, all_projects=True),
-                 projects=lambda: list_json(conn.identity, "/projects", "projects"))
+                 projects=lambda: collection(conn.identity, "/projects", "projects"))
     fips, next_marker = got["fips"]
     projects = {p["id"]: p["name"] for p in got["projects"]}
     for f in _fip_rows(fips, got["servers"], {}):
@@ -271,9 +269,9 @@ def all_floatingips_page(request, marker=None) -> dict:
     return {"fips": fips, "next_marker": next_marker}
 
 
-def quota_page(request, project_id: str | None) -> dict:
-    conn = user_connection(request)
-    calls = {"projects": lambda: list_json(conn.identity, "/projects", "projects")}
+def quota_page(actor, project_id: str | None) -> dict:
+    conn = actor.conn
+    calls = {"projects": lambda: collection(conn.identity, "/projects", "projects")}
     if project_id:
         calls["quota"] = lambda: conn.network.get_quota(project_id, details=True).floating_ips
     got = gather(**calls)

@@ -1,56 +1,66 @@
+"""The networks app's URLs, by panel. Object pages nest under the object's own path
+(`networks/<network_id>/…`), so each group is written once with `under`."""
+
 from django.urls import path
 
-from . import views
+from .views import floating_ips, networks, pools, routers, security_groups
 
 app_name = "networks"
 
+
+def page(route: str, view, name: str):
+    return path(route, view.as_view(), name=name)
+
+
+def under(prefix: str, *pages):
+    """The pages of one object: (route below `prefix`, view, name) each."""
+    return [page(prefix + route, view, name) for route, view, name in pages]
+
+
 urlpatterns = [
-    path("", views.NetworkList.as_view(), name="list"),
-    path("create/", views.NetworkCreate.as_view(), name="create"),
-    path("new/", views.QuickCreate.as_view(), name="quick"),
-    path("networks/<str:network_id>/", views.NetworkDetail.as_view(), name="detail"),
-    path("networks/<str:network_id>/rename/", views.NetworkRename.as_view(), name="rename"),
-    path("networks/<str:network_id>/delete/", views.NetworkDelete.as_view(), name="delete"),
-    path("networks/<str:network_id>/subnets/new/", views.SubnetCreate.as_view(),
-         name="subnet_create"),
-    path("subnets/<str:subnet_id>/edit/", views.SubnetEdit.as_view(), name="subnet_edit"),
-    path("subnets/<str:subnet_id>/delete/", views.SubnetDelete.as_view(),
-         name="subnet_delete"),
-    path("routers/", views.RouterList.as_view(), name="routers"),
-    path("routers/create/", views.RouterCreate.as_view(), name="router_create"),
-    path("routers/<str:router_id>/", views.RouterDetail.as_view(), name="router_detail"),
-    path("routers/<str:router_id>/interfaces/add/", views.RouterAddInterface.as_view(),
-         name="router_add_interface"),
-    path("routers/<str:router_id>/interfaces/remove/", views.RouterRemoveInterface.as_view(),
-         name="router_remove_interface"),
-    path("routers/<str:router_id>/delete/", views.RouterDelete.as_view(),
-         name="router_delete"),
-    path("floating-ips/", views.FloatingIPList.as_view(), name="floatingips"),
-    path("floating-ips/allocate/", views.FloatingIPAllocate.as_view(), name="fip_allocate"),
-    path("floating-ips/<str:fip_id>/associate/", views.FloatingIPAssociate.as_view(),
-         name="fip_associate"),
-    path("floating-ips/<str:fip_id>/disassociate/", views.FloatingIPDisassociate.as_view(),
-         name="fip_disassociate"),
-    path("floating-ips/<str:fip_id>/release/", views.FloatingIPRelease.as_view(),
-         name="fip_release"),
-    path("security-groups/", views.SecurityGroupList.as_view(), name="security_groups"),
-    path("security-groups/create/", views.SecurityGroupCreate.as_view(), name="sg_create"),
-    path("security-groups/<str:group_id>/", views.SecurityGroupDetail.as_view(),
-         name="security_group"),
-    path("security-groups/<str:group_id>/delete/", views.SecurityGroupDelete.as_view(),
-         name="sg_delete"),
-    path("security-groups/<str:group_id>/rules/add/", views.RuleAdd.as_view(),
-         name="rule_add"),
-    path("security-groups/<str:group_id>/rules/<str:rule_id>/delete/",
-         views.RuleDelete.as_view(), name="rule_delete"),
-    path("pools/", views.PoolList.as_view(), name="pools"),
-    path("pools/create/", views.PoolCreate.as_view(), name="pool_create"),
-    path("pools/floating-ips/", views.AllFloatingIPs.as_view(), name="admin_floatingips"),
-    path("pools/floating-ips/<str:fip_id>/release/", views.AdminRelease.as_view(),
-         name="admin_release"),
-    path("pools/quotas/", views.Quotas.as_view(), name="quotas"),
-    path("pools/<str:pool_id>/", views.PoolDetail.as_view(), name="pool"),
-    path("pools/<str:pool_id>/delete/", views.PoolDelete.as_view(), name="pool_delete"),
-    path("pools/<str:pool_id>/ranges/<str:subnet_id>/delete/", views.RangeDelete.as_view(),
-         name="range_delete"),
+    page("", networks.NetworkList, "list"),
+    page("create/", networks.NetworkCreate, "create"),
+    page("new/", networks.QuickCreate, "quick"),
+    *under("networks/<str:network_id>/",
+           ("", networks.NetworkDetail, "detail"),
+           ("rename/", networks.NetworkRename, "rename"),
+           ("delete/", networks.NetworkDelete, "delete"),
+           ("subnets/new/", networks.SubnetCreate, "subnet_create")),
+    *under("subnets/<str:subnet_id>/",
+           ("edit/", networks.SubnetEdit, "subnet_edit"),
+           ("delete/", networks.SubnetDelete, "subnet_delete")),
+
+    page("routers/", routers.RouterList, "routers"),
+    page("routers/create/", routers.RouterCreate, "router_create"),
+    *under("routers/<str:router_id>/",
+           ("", routers.RouterDetail, "router_detail"),
+           ("interfaces/add/", routers.RouterAddInterface, "router_add_interface"),
+           ("interfaces/remove/", routers.RouterRemoveInterface, "router_remove_interface"),
+           ("delete/", routers.RouterDelete, "router_delete")),
+
+    page("floating-ips/", floating_ips.FloatingIPList, "floatingips"),
+    page("floating-ips/allocate/", floating_ips.FloatingIPAllocate, "fip_allocate"),
+    *under("floating-ips/<str:fip_id>/",
+           ("associate/", floating_ips.FloatingIPAssociate, "fip_associate"),
+           ("disassociate/", floating_ips.FloatingIPDisassociate, "fip_disassociate"),
+           ("release/", floating_ips.FloatingIPRelease, "fip_release")),
+
+    page("security-groups/", security_groups.SecurityGroupList, "security_groups"),
+    page("security-groups/create/", security_groups.SecurityGroupCreate, "sg_create"),
+    *under("security-groups/<str:group_id>/",
+           ("", security_groups.SecurityGroupDetail, "security_group"),
+           ("delete/", security_groups.SecurityGroupDelete, "sg_delete"),
+           ("rules/add/", security_groups.RuleAdd, "rule_add"),
+           ("rules/<str:rule_id>/delete/", security_groups.RuleDelete, "rule_delete")),
+
+    # Admin. The fixed routes come before pools/<pool_id>/, which would match them.
+    page("pools/", pools.PoolList, "pools"),
+    page("pools/create/", pools.PoolCreate, "pool_create"),
+    page("pools/floating-ips/", pools.AllFloatingIPs, "admin_floatingips"),
+    page("pools/floating-ips/<str:fip_id>/release/", pools.AdminRelease, "admin_release"),
+    page("pools/quotas/", pools.Quotas, "quotas"),
+    *under("pools/<str:pool_id>/",
+           ("", pools.PoolDetail, "pool"),
+           ("delete/", pools.PoolDelete, "pool_delete"),
+           ("ranges/<str:subnet_id>/delete/", pools.RangeDelete, "range_delete")),
 ]
