@@ -7,7 +7,8 @@
     /devcloud/...       devcloud's own admin API: faults, request accounting, config
 
 Middlewares, outermost first: request accounting, fault injection, token auth, and
-rendering CloudError in each service's own error shape.
+rendering CloudError in each service's own error shape. request_ids.py stamps
+`x-openstack-request-id` on the responses as each real service does.
 """
 
 import asyncio
@@ -17,7 +18,7 @@ import time
 
 from aiohttp import web
 
-from . import admin, compute, consoles, errors, identity, image, network
+from . import admin, compute, consoles, errors, identity, image, network, request_ids
 from .cloud import CLOUD_KEY, SERVICES, Cloud, cloud_of
 from .errors import CloudError
 from .guests import service as guests
@@ -117,6 +118,7 @@ def build_app(cloud: Cloud) -> web.Application:
         client_max_size=64 * 1024 * 1024,
     )
     app[CLOUD_KEY] = cloud
+    request_ids.setup(app, service_of)
     # Order matters: later services look up earlier ones in cloud.services.
     for module in (identity, image, network, compute, consoles, guests, admin):
         module.setup(app, cloud)

@@ -8,12 +8,11 @@ and renders CloudError itself so the headers are on error bodies too.
 import functools
 import json
 import re
-import uuid
 from datetime import UTC, datetime
 
 from aiohttp import web
 
-from .. import errors
+from .. import errors, request_ids
 from ..cloud import CLOUD_KEY
 from ..errors import CloudError
 
@@ -52,10 +51,8 @@ def requested_version(request: web.Request) -> tuple[int, int]:
     return version
 
 
-def _stamp(response: web.StreamResponse, version: tuple[int, int] | None,
-           request_id: str) -> None:
-    response.headers["x-openstack-request-id"] = request_id
-    response.headers["x-compute-request-id"] = request_id
+def _stamp(response: web.StreamResponse, version: tuple[int, int] | None) -> None:
+    # The request-id headers come from request_ids.py, as on every other response.
     if version is not None:
         response.headers["OpenStack-API-Version"] = f"compute {fmt(version)}"
         response.headers["X-OpenStack-Nova-API-Version"] = fmt(version)
@@ -67,14 +64,14 @@ def nova(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request):
         version = None
-        request["request_id"] = f"req-{uuid.uuid4()}"
+        request_ids.request_id(request)  # instance actions record it
         try:
             version = requested_version(request)
             request["mv"] = version
             response = await handler(request)
         except CloudError as err:
             response = errors.render("compute", err)
-        _stamp(response, version, request["request_id"])
+        _stamp(response, version)
         return response
     return wrapper
 
