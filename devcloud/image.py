@@ -20,7 +20,8 @@ from .routes import add_resource, add_root, public
 DEFAULT_LIMIT = 25      # Glance's [DEFAULT] limit_param_default
 MAX_LIMIT = 1000        # Glance's [DEFAULT] api_limit_max
 SCHEMAS = json.loads((Path(__file__).parent / "glance_schemas.json").read_text())
-VERSIONS = ["v2.17", "v2.15", "v2.13", "v2.12", "v2.11", "v2.10", "v2.9", "v2.8", "v2.7",
+# In the real Glance 33's order (v2.17, the CURRENT one, comes after v2.8).
+VERSIONS = ["v2.15", "v2.13", "v2.12", "v2.11", "v2.10", "v2.9", "v2.8", "v2.17", "v2.7",
             "v2.6", "v2.5", "v2.4", "v2.3", "v2.2", "v2.1", "v2.0"]
 CORE = ("name", "disk_format", "container_format", "visibility", "size", "virtual_size",
         "status", "checksum", "protected", "min_ram", "min_disk", "owner", "os_hidden",
@@ -88,10 +89,13 @@ def _images(request) -> Images:
 
 @public
 async def versions(request):
+    """Glance's version list: 300 Multiple Choices at the root, but 200 at /versions, where
+    the client asked for exactly this document."""
     href = f"{request.scheme}://{request.host}/image/v2/"
     doc = [{"id": v, "status": "CURRENT" if v == "v2.17" else "SUPPORTED",
             "links": [{"rel": "self", "href": href}]} for v in VERSIONS]
-    return web.json_response({"versions": doc}, status=300)
+    status = 200 if request.path == "/image/versions" else 300
+    return web.json_response({"versions": doc}, status=status)
 
 
 def _filter_ok(wanted: str, actual) -> bool:

@@ -7,11 +7,18 @@ import openstack
 from .nova import Client
 
 
-def test_versions_are_multiple_choices(nova_demo):
+def test_versions_are_multiple_choices_at_the_root_and_200_at_versions(nova_demo):
     resp = nova_demo.call("GET", "/image/")
     assert resp.status_code == 300
     current = [v for v in resp.json()["versions"] if v["status"] == "CURRENT"]
     assert current[0]["links"][0]["href"].endswith("/image/v2/")
+    # the real Glance 33 answers /versions with 200 and the same body, in this order
+    asked = nova_demo.call("GET", "/image/versions")
+    assert asked.status_code == 200 and asked.json() == resp.json()
+    ids = [v["id"] for v in asked.json()["versions"]]
+    assert ids == ["v2.15", "v2.13", "v2.12", "v2.11", "v2.10", "v2.9", "v2.8", "v2.17",
+                   "v2.7", "v2.6", "v2.5", "v2.4", "v2.3", "v2.2", "v2.1", "v2.0"]
+    assert [v["id"] for v in asked.json()["versions"] if v["status"] == "CURRENT"] == ["v2.17"]
 
 
 def test_cirros_is_public_and_active(nova_demo):
