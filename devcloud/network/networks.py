@@ -24,9 +24,14 @@ MTU = {"vxlan": 1450, "flat": 1500, "vlan": 1500}
 
 
 def render(ctx, network: dict) -> dict:
+    out = dict(network)
+    if not out.get("router:external"):
+        # auto-allocated-topology's is_default lives on the external-network row: the real
+        # Neutron shows it on external networks only.
+        out.pop("is_default", None)
     if ctx is None or ctx.is_admin:
-        return dict(network)
-    return {k: v for k, v in network.items() if k not in PROVIDER}
+        return out
+    return {k: v for k, v in out.items() if k not in PROVIDER}
 
 
 def _segments_in_use(state, network_type: str, physnet) -> set:
@@ -185,6 +190,8 @@ async def update(request):
                 "is_default"):
         if key in data:
             network[key] = api.as_bool(data[key], key)
+    if not network["router:external"]:
+        network["is_default"] = False  # gone with the external-network row
     for sid in network["subnets"]:
         state["subnets"][sid]["router:external"] = network["router:external"]
     state.put("networks", network)
