@@ -1,5 +1,10 @@
 """Security groups and rules, with the default group Neutron creates per project and
-its four default rules (egress any IPv4/IPv6, ingress from members of the group)."""
+its four default rules (egress any IPv4/IPv6, ingress from members of the group).
+
+Rules look as the real Neutron 29 shows them: the ones Neutron makes itself have
+`description: null`; the rule API (list, show, create) leaves out `standard_attr_id` and
+`tags`, which only the rules embedded in a group carry; a group's revision counts its rule
+changes."""
 
 import ipaddress
 
@@ -32,7 +37,7 @@ def _std_attr(state) -> int:
 
 def _rule(state, group: dict, *, direction: str, ethertype: str = "IPv4", protocol=None,
           port_range_min=None, port_range_max=None, remote_ip_prefix=None,
-          remote_group_id=None, description="", default_sg: bool | None = False) -> dict:
+          remote_group_id=None, description=None, default_sg: bool | None = False) -> dict:
     normalized = str(ipaddress.ip_network(remote_ip_prefix, strict=False)) \
         if remote_ip_prefix else None
     rule = {**api.base_attrs(new_id(), group["project_id"], stamp()),
@@ -58,6 +63,7 @@ def create_group(state, project_id: str, name: str, description: str = "",
         if default:
             _rule(state, group, direction="ingress", ethertype=ethertype,
                   remote_group_id=group["id"], default_sg=flag)
+    group["revision_number"] = 1  # adding its default rules revised the new group once
     return group
 
 
@@ -102,7 +108,12 @@ def render_group(ctx, group: dict, state=None) -> dict:
 
 
 def render_rule(ctx, rule: dict) -> dict:
-    return dict(rule)
+    """A rule as the rule API shows it (not as embedded in its group)."""
+    out = {k: v for k, v in rule.items() if k not in ("standard_attr_id", "tags")}
+    if out.get("belongs_to_default_sg") is None:
+        # null only when embedded in the default group; the rule API says true
+        out["belongs_to_default_sg"] = True
+    return out
 
 
 # --- rule validation (Neutron's checks, in Neutron's order) ------------------------------
@@ -207,10 +218,12 @@ def create_rule(state, ctx, data: dict) -> dict:
         if _same_rule(rules[rid], candidate):
             raise conflict(f"Security group rule already exists. Rule id is {rid}.",
                            "SecurityGroupRuleExists")
-    return _rule(state, group, direction=direction, ethertype=ethertype, protocol=protocol,
+    rule = _rule(state, group, direction=direction, ethertype=ethertype, protocol=protocol,
                  port_range_min=low, port_range_max=high, remote_ip_prefix=prefix,
                  remote_group_id=data.get("remote_group_id"),
                  description=data.get("description", ""))
+    bump(group)
+    return rule
 
 
 # --- HTTP handlers -------------------------------------------------------------------------
@@ -328,6 +341,10 @@ async def delete_rule(request):
                          "delete_security_group_rule")
     api.require_write(ctx, "delete_security_group_rule")
     state.remove("security_group_rules", rule["id"])
+    group = state["security_groups"].get(rule["security_group_id"])
+    if group is not None:
+        bump(group)
+        state.store.touch()
     return web.Response(status=204)
 
 
