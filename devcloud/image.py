@@ -30,6 +30,7 @@ READ_ONLY = {"id", "status", "size", "virtual_size", "checksum", "os_hash_algo",
              "os_hash_value", "created_at", "updated_at", "self", "file", "schema", "direct_url",
              "locations"}
 FILTERS = ("name", "status", "visibility", "owner", "disk_format", "container_format", "id")
+STORE = "file"  # Kolla's enabled_backends = file:file; Glance names it in `stores` on upload
 
 
 def _now() -> str:
@@ -49,7 +50,13 @@ def _cirros() -> dict:
             "os_hidden": False, "os_hash_algo": "sha512",
             "os_hash_value": hashlib.sha512(content).hexdigest(),
             "created_at": stamp, "updated_at": stamp, "tags": [],
-            "properties": {"os_type": "linux", "stores": "file"}}
+            # What `openstack image create --file` leaves: openstacksdk's owner_specified
+            # keys (it sends empty hashes unless asked to compute them), the store the data
+            # went to, and init-runonce's os_type.
+            "properties": {"owner_specified.openstack.md5": "",
+                           "owner_specified.openstack.sha256": "",
+                           "owner_specified.openstack.object": "images/cirros",
+                           "os_type": "linux", "stores": STORE}}
 
 
 class Images:
@@ -215,6 +222,7 @@ async def upload_image(request):
         size += len(chunk)
     image.update(status="active", size=size, virtual_size=size, checksum=md5.hexdigest(),
                  os_hash_algo="sha512", os_hash_value=sha512.hexdigest(), updated_at=_now())
+    image.setdefault("properties", {})["stores"] = STORE
     _images(request).store.touch()
     return web.Response(status=204)
 
