@@ -157,7 +157,11 @@ async def create(request):
     from . import secgroups
     secgroups.ensure_default(state, project)
     network = create_network(state, project, data)
-    return web.json_response({"network": render(ctx, network)}, status=201)
+    body = render(ctx, network)
+    # The create answer alone still has the request's is_default (populated with its default
+    # before the extension hook runs); show, list and update leave it out on a tenant network.
+    body.setdefault("is_default", network["is_default"])
+    return web.json_response({"network": body}, status=201)
 
 
 async def list_(request):
