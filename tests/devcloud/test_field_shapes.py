@@ -3,10 +3,6 @@ real 2026.2 Glance and Neutron return: the key sets below were read off the real
 for the same calls made as a project member."""
 
 import openstack
-import pytest
-
-from .neutron import Neutron
-from .nova import Client
 
 NETWORK_KEYS = {
     "admin_state_up", "availability_zone_hints", "availability_zones", "created_at",
@@ -22,41 +18,31 @@ EMBEDDED_RULE_KEYS = RULE_KEYS | {"standard_attr_id", "tags"}
 SDK_OWNER_KEYS = {"owner_specified.openstack.md5": "", "owner_specified.openstack.sha256": ""}
 
 
-@pytest.fixture(scope="module")
-def neutron(devcloud):
-    return Neutron(devcloud, "demo")
-
-
-@pytest.fixture(scope="module")
-def glance(devcloud):
-    return Client(devcloud, "demo")
-
-
 # --- networks ---------------------------------------------------------------------------
 
-def test_a_tenant_network_has_no_is_default(neutron):
-    network = neutron.network()
+def test_a_tenant_network_has_no_is_default(neutron_demo):
+    network = neutron_demo.network()
     try:
         # the real Neutron's create answer (only) still has the request's default
         assert set(network) == NETWORK_KEYS | {"is_default"} and network["is_default"] is False
-        shown = neutron.ok("GET", f"/networks/{network['id']}")["network"]
+        shown = neutron_demo.ok("GET", f"/networks/{network['id']}")["network"]
         assert set(shown) == NETWORK_KEYS
-        updated = neutron.ok("PUT", f"/networks/{network['id']}",
+        updated = neutron_demo.ok("PUT", f"/networks/{network['id']}",
                              {"network": {"name": "shape-renamed"}})["network"]
         assert set(updated) == NETWORK_KEYS
-        listed = neutron.one("networks", name="shape-renamed")
+        listed = neutron_demo.one("networks", name="shape-renamed")
         assert set(listed) == NETWORK_KEYS
-        private = neutron.one("networks", name="private")
+        private = neutron_demo.one("networks", name="private")
         assert "is_default" not in private
     finally:
-        neutron.ok("DELETE", f"/networks/{network['id']}")
+        neutron_demo.ok("DELETE", f"/networks/{network['id']}")
 
 
-def test_an_external_network_keeps_is_default_until_it_is_internal(devcloud, neutron):
-    public = neutron.one("networks", name="public")
+def test_an_external_network_keeps_is_default_until_it_is_internal(neutron_demo, neutron_admin):
+    public = neutron_demo.one("networks", name="public")
     assert public["router:external"] is True and public["is_default"] is False
     assert set(public) == NETWORK_KEYS | {"is_default"}
-    admin = Neutron(devcloud, "admin")
+    admin = neutron_admin
     net = admin.network(**{"router:external": True, "is_default": True})
     try:
         assert net["is_default"] is True
@@ -72,8 +58,8 @@ def test_an_external_network_keeps_is_default_until_it_is_internal(devcloud, neu
 
 # --- security group rules ---------------------------------------------------------------
 
-def test_rules_neutron_makes_have_null_description_and_the_rule_api_shape(neutron):
-    group = neutron.ok("POST", "/security-groups", {"security_group": {"name": "shape"}})[
+def test_rules_neutron_makes_have_null_description_and_the_rule_api_shape(neutron_demo):
+    group = neutron_demo.ok("POST", "/security-groups", {"security_group": {"name": "shape"}})[
         "security_group"]
     try:
         assert group["revision_number"] == 1
@@ -83,35 +69,35 @@ def test_rules_neutron_makes_have_null_description_and_the_rule_api_shape(neutro
             assert set(rule) == EMBEDDED_RULE_KEYS
             assert rule["description"] is None and rule["belongs_to_default_sg"] is False
             assert isinstance(rule["standard_attr_id"], int) and rule["tags"] == []
-        listed = neutron.call("GET", "/security-group-rules",
+        listed = neutron_demo.call("GET", "/security-group-rules",
                               params={"security_group_id": group["id"]}).json()[
             "security_group_rules"]
         for rule in listed:
             assert set(rule) == RULE_KEYS and rule["description"] is None
-        made = neutron.ok("POST", "/security-group-rules", {"security_group_rule": {
+        made = neutron_demo.ok("POST", "/security-group-rules", {"security_group_rule": {
             "security_group_id": group["id"], "direction": "ingress", "protocol": "tcp",
             "port_range_min": 22, "port_range_max": 22, "remote_ip_prefix": "0.0.0.0/0"}})[
             "security_group_rule"]
         assert set(made) == RULE_KEYS and made["description"] == ""
-        shown = neutron.ok("GET", f"/security-group-rules/{made['id']}")["security_group_rule"]
+        shown = neutron_demo.ok("GET", f"/security-group-rules/{made['id']}")["security_group_rule"]
         assert shown == made
         # each rule change revises the group
-        assert neutron.ok("GET", f"/security-groups/{group['id']}")["security_group"][
+        assert neutron_demo.ok("GET", f"/security-groups/{group['id']}")["security_group"][
             "revision_number"] == 2
-        neutron.ok("DELETE", f"/security-group-rules/{made['id']}")
-        assert neutron.ok("GET", f"/security-groups/{group['id']}")["security_group"][
+        neutron_demo.ok("DELETE", f"/security-group-rules/{made['id']}")
+        assert neutron_demo.ok("GET", f"/security-groups/{group['id']}")["security_group"][
             "revision_number"] == 3
     finally:
-        neutron.ok("DELETE", f"/security-groups/{group['id']}")
+        neutron_demo.ok("DELETE", f"/security-groups/{group['id']}")
 
 
-def test_default_group_rules_belong_to_it_through_the_rule_api(neutron):
-    group = neutron.one("security-groups", name="default")
+def test_default_group_rules_belong_to_it_through_the_rule_api(neutron_demo):
+    group = neutron_demo.one("security-groups", name="default")
     assert group["revision_number"] == 1
     assert len(group["security_group_rules"]) == 4
     assert {r["belongs_to_default_sg"] for r in group["security_group_rules"]} == {None}
     assert {r["description"] for r in group["security_group_rules"]} == {None}
-    listed = neutron.call("GET", "/security-group-rules",
+    listed = neutron_demo.call("GET", "/security-group-rules",
                           params={"security_group_id": group["id"]}).json()[
         "security_group_rules"]
     assert len(listed) == 4
@@ -121,8 +107,8 @@ def test_default_group_rules_belong_to_it_through_the_rule_api(neutron):
 
 # --- images -----------------------------------------------------------------------------
 
-def test_cirros_carries_what_openstack_image_create_leaves(glance):
-    (cirros,) = glance.call("GET", "/image/v2/images?name=cirros").json()["images"]
+def test_cirros_carries_what_openstack_image_create_leaves(nova_demo):
+    (cirros,) = nova_demo.call("GET", "/image/v2/images?name=cirros").json()["images"]
     for key, value in SDK_OWNER_KEYS.items():
         assert cirros[key] == value
     assert cirros["owner_specified.openstack.object"] == "images/cirros"
@@ -130,23 +116,23 @@ def test_cirros_carries_what_openstack_image_create_leaves(glance):
 
 
 def test_an_sdk_upload_gets_owner_specified_keys_and_stores_a_bare_one_neither(
-        devcloud, glance):
+        devcloud, nova_demo):
     conn = openstack.connect(auth_url=devcloud.auth_url, username="demo", password="demo",
                              project_name="demo", user_domain_name="Default",
                              project_domain_name="Default", region_name="RegionOne",
                              identity_api_version="3")
     image = conn.image.create_image(name="shape-up", data=b"hello shape", disk_format="raw",
                                     container_format="bare", wait=True)
-    bare = glance.call("POST", "/image/v2/images", {
+    bare = nova_demo.call("POST", "/image/v2/images", {
         "name": "shape-bare", "disk_format": "raw", "container_format": "bare"}).json()
     try:
-        up = glance.call("GET", f"/image/v2/images/{image.id}").json()
+        up = nova_demo.call("GET", f"/image/v2/images/{image.id}").json()
         assert up["status"] == "active" and up["stores"] == "file"
         assert {k: up[k] for k in SDK_OWNER_KEYS} == SDK_OWNER_KEYS
         assert up["owner_specified.openstack.object"] == "images/shape-up"
-        shown = glance.call("GET", f"/image/v2/images/{bare['id']}").json()
+        shown = nova_demo.call("GET", f"/image/v2/images/{bare['id']}").json()
         assert not [k for k in shown if k.startswith("owner_specified.") or k == "stores"]
         assert shown["status"] == "queued" and shown["size"] is None
     finally:
-        glance.call("DELETE", f"/image/v2/images/{image.id}")
-        glance.call("DELETE", f"/image/v2/images/{bare['id']}")
+        nova_demo.call("DELETE", f"/image/v2/images/{image.id}")
+        nova_demo.call("DELETE", f"/image/v2/images/{bare['id']}")

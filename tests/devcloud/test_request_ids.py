@@ -6,16 +6,9 @@ import re
 import pytest
 import requests
 
-from .nova import Client
-
 RID = re.compile(r"^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 BOTH = ("x-openstack-request-id", "x-compute-request-id")
 OS = ("x-openstack-request-id",)
-
-
-@pytest.fixture(scope="module")
-def demo(devcloud):
-    return Client(devcloud, "demo")
 
 
 @pytest.mark.parametrize("method,path,auth,status,headers", [
@@ -43,10 +36,10 @@ def demo(devcloud):
     ("GET", "/image/v2/images/nope", True, 404, OS),
     ("GET", "/image/v2/schemas/image", True, 200, OS),
 ])
-def test_request_id_headers_as_the_real_service_sends_them(devcloud, demo, method, path,
-                                                          auth, status, headers):
+def test_request_id_headers_as_the_real_service_sends_them(devcloud, nova_demo, method,
+                                                          path, auth, status, headers):
     resp = requests.request(method, devcloud.base_url + path, timeout=10, headers={
-        "X-Auth-Token": demo.token, "X-Subject-Token": demo.token} if auth else {})
+        "X-Auth-Token": nova_demo.token, "X-Subject-Token": nova_demo.token} if auth else {})
     assert resp.status_code == status
     present = tuple(h for h in BOTH if h in resp.headers)
     assert present == headers, resp.headers
@@ -56,28 +49,28 @@ def test_request_id_headers_as_the_real_service_sends_them(devcloud, demo, metho
     assert all(h in resp.raw.headers.keys() for h in present)
 
 
-def test_each_response_has_its_own_id(demo):
-    ids = {demo.call("GET", "/networking/v2.0/networks").headers["x-openstack-request-id"]
+def test_each_response_has_its_own_id(nova_demo):
+    ids = {nova_demo.call("GET", "/networking/v2.0/networks").headers["x-openstack-request-id"]
            for _ in range(3)}
     assert len(ids) == 3
 
 
-def test_an_injected_fault_carries_one_too(devcloud, demo):
+def test_an_injected_fault_carries_one_too(devcloud, nova_demo):
     devcloud.admin_api("POST", "faults", {"service": "network", "path": "/ports$",
                                           "status": 503, "count": 1})
-    resp = demo.call("GET", "/networking/v2.0/ports")
+    resp = nova_demo.call("GET", "/networking/v2.0/ports")
     assert resp.status_code == 503 and RID.match(resp.headers["x-openstack-request-id"])
 
 
-def test_nova_records_the_request_id_it_answered_with(demo):
-    body = {"server": {"name": "rid", "flavorRef": "1", "imageRef": demo.cirros(),
+def test_nova_records_the_request_id_it_answered_with(nova_demo):
+    body = {"server": {"name": "rid", "flavorRef": "1", "imageRef": nova_demo.cirros(),
                        "networks": "none"}}
-    resp = demo.nova("POST", "/servers", body)
+    resp = nova_demo.nova("POST", "/servers", body)
     assert resp.status_code == 202
     server_id = resp.json()["server"]["id"]
     try:
-        actions = demo.nova("GET", f"/servers/{server_id}/os-instance-actions").json()
+        actions = nova_demo.nova("GET", f"/servers/{server_id}/os-instance-actions").json()
         (create,) = [a for a in actions["instanceActions"] if a["action"] == "create"]
         assert create["request_id"] == resp.headers["x-compute-request-id"]
     finally:
-        demo.delete_all([{"id": server_id}])
+        nova_demo.delete_all([{"id": server_id}])
