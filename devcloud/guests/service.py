@@ -100,7 +100,7 @@ class Guests:
                 if not subnet.get("cidr"):
                     continue
                 nic = Nic(port["mac_address"], fixed["ip_address"], subnet["cidr"],
-                          subnet.get("gateway_ip"))
+                          subnet.get("gateway_ip"), network.dhcp_server_ip(fixed["subnet_id"]))
                 return GuestSpec(server["id"], server.get("hostname") or server["name"], nic)
         return None
 

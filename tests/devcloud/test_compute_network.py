@@ -41,7 +41,13 @@ def test_boot_gets_a_port_and_a_lease_in_the_console(nova_demo, network):
                       r"lease time 86400$", out, re.M)
     assert lease, out
     assert f"udhcpc: broadcasting select for {ip}, server {lease.group(1)}" in out
-    assert lease.group(1).startswith("10.77.0.")
+    # the server is the subnet's DHCP port (its first free address), as Neutron's DHCP
+    # agent's dnsmasq answers from it, not the gateway
+    dhcp = nova_demo.call("GET", f"/networking/v2.0/ports?network_id={net['id']}"
+                                 "&device_owner=network:dhcp").json()["ports"]
+    assert [p["fixed_ips"] for p in dhcp] == [[{"subnet_id": subnet["id"],
+                                               "ip_address": "10.77.0.2"}]]
+    assert lease.group(1) == "10.77.0.2" != subnet["gateway_ip"]
     assert f"    link/ether {mac} brd ff:ff:ff:ff:ff:ff" in out
     assert f"    inet {ip}/24 " in out
     # As a real Nova with Neutron's ip-substring-filtering: a literal substring, no regex.

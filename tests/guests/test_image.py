@@ -63,6 +63,15 @@ def test_slirp_hands_the_port_ip_to_the_port_mac_and_keeps_everything_local():
     assert "mac=fa:16:3e:aa:bb:cc" in device and device.startswith("virtio-net-pci,")
 
 
+def test_slirp_answers_dhcp_from_the_dhcp_port_address_not_the_gateway():
+    nic = network.Nic("fa:16:3e:aa:bb:cc", "10.0.0.7", "10.0.0.0/24", "10.0.0.1", "10.0.0.2")
+    opts = dict(kv.split("=", 1) for kv in network.qemu_args(nic)[1].split(",")[1:])
+    assert opts["host"] == "10.0.0.2"
+    assert opts["dns"] not in ("10.0.0.1", "10.0.0.2", "10.0.0.7")
+    with pytest.raises(ValueError, match="DHCP server"):
+        network.Nic("fa:16:3e:aa:bb:cc", "10.0.0.7", "10.0.0.0/24", None, "10.9.0.2").check()
+
+
 def test_a_subnet_without_gateway_still_gets_a_slirp_host_address():
     nic = network.Nic("fa:16:3e:00:00:01", "192.168.0.1", "192.168.0.0/30")
     assert nic.slirp_host() == "192.168.0.2"

@@ -92,7 +92,11 @@ def test_a_server_is_a_guest_that_leases_exactly_its_port_ip_and_goes_with_delet
     ip, mac = port.fixed_ips[0]["ip_address"], port.mac_address
     subnet = conn.network.get_subnet(port.fixed_ips[0]["subnet_id"])
     out = wait_log(conn, server, r" login: ")
-    assert LEASE.findall(out) == [(ip, subnet.gateway_ip)]
+    # from the subnet's DHCP port, as a lease from Neutron's dnsmasq is
+    (dhcp,) = conn.network.ports(network_id=port.network_id, device_owner="network:dhcp")
+    dhcp_ip = next(f["ip_address"] for f in dhcp.fixed_ips if f["subnet_id"] == subnet.id)
+    assert dhcp_ip != subnet.gateway_ip
+    assert LEASE.findall(out) == [(ip, dhcp_ip)]
     assert f"link/ether {mac} " in out
     prefix = subnet.cidr.split("/")[1]
     assert f"inet {ip}/{prefix} " in out
