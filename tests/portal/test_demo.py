@@ -1,6 +1,8 @@
-"""`make demo`'s process runner: the web process listens where the banner says."""
+"""`make demo`'s process runner: the web process listens where the banner says; which
+servers it runs (tiny guests with SPICE when qemu can be had, else plain, saying why)."""
 
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -8,14 +10,20 @@ import time
 import urllib.request
 from pathlib import Path
 
+import openstack
+import pytest
+
+from devcloud import testing
 from devcloud.testing import free_port
+from portal import demo_guests
 from portal.demo import banner, demo_env, processes_for
+from tests.guests.fixtures import guest_image  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_web_answers_on_the_url_the_banner_prints(tmp_path, monkeypatch):
-    for name in ("WEB_PORT", "DEVCLOUD_PORT", "DEVCLOUD_CONSOLE_PORT"):
+    for name in ("WEB_PORT", "DEVCLOUD_PORT", "DEVCLOUD_CONSOLE_PORT", "DEVCLOUD_SPICE_PORT"):
         monkeypatch.setenv(name, str(free_port()))
     monkeypatch.setenv("PORTAL_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
@@ -44,3 +52,98 @@ def test_web_answers_on_the_url_the_banner_prints(tmp_path, monkeypatch):
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=15)
+
+
+# --- which servers the demo runs ----------------------------------------------------------
+
+class Fakes:
+    """which/install/build stand-ins that record what choose() asked for."""
+
+    def __init__(self, have=("qemu-system-x86_64", "apt-get"), installs=True, builds=True):
+        self.have, self.installs, self.builds = set(have), installs, builds
+        self.calls, self.said = [], []
+
+    def which(self, name):
+        return f"/usr/bin/{name}" if name in self.have else None
+
+    def install(self, package):
+        self.calls.append(("install", package))
+        if self.installs:
+            self.have.add("qemu-system-x86_64")
+        return self.installs
+
+    def build(self):
+        self.calls.append(("build",))
+        return None if self.builds else "apt-get download failed"
+
+    def choose(self, env):
+        return demo_guests.choose(env, which=self.which, install=self.install,
+                                  build=self.build, say=lambda *a, **k: self.said.append(a))
+
+
+def test_by_default_the_demo_runs_tiny_guests_with_both_consoles_when_qemu_is_there():
+    fakes = Fakes()
+    choice = fakes.choose({})
+    assert choice.guests == "tiny" and "SPICE" in choice.message
+    assert fakes.calls == [("build",)]
+    assert "--guests tiny" in demo_env(choice.guests)["DEVCLOUD_ARGS"]
+
+
+def test_qemu_is_installed_with_apt_get_when_it_can_be(monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    fakes = Fakes(have={"apt-get"})
+    assert fakes.choose({}).guests == "tiny"
+    assert fakes.calls == [("install", "qemu-system-x86"), ("build",)]
+    assert "installing qemu-system-x86" in fakes.said[0][0]
+
+
+@pytest.mark.parametrize("fakes,euid,why", [
+    (Fakes(have=()), 0, "cannot be installed here"),
+    (Fakes(have={"apt-get"}), 1000, "cannot be installed here"),
+    (Fakes(have={"apt-get"}, installs=False), 0, "apt-get could not install"),
+    (Fakes(builds=False), 0, "image did not build (apt-get download failed)"),
+])
+def test_without_qemu_or_image_the_demo_falls_back_to_plain_and_says_why(monkeypatch, fakes,
+                                                                          euid, why):
+    monkeypatch.setattr(os, "geteuid", lambda: euid)
+    choice = fakes.choose({})
+    assert choice.guests == "none"
+    assert why in choice.message and "VNC (noVNC) only, no SPICE" in choice.message
+    env = demo_env(choice.guests)
+    assert "--guests" not in env["DEVCLOUD_ARGS"]
+    assert choice.message in banner(env, choice.message)
+
+
+def test_guests_plain_forces_plain_servers_and_touches_nothing():
+    fakes = Fakes()
+    choice = fakes.choose({"GUESTS": "plain"})
+    assert choice.guests == "none" and fakes.calls == []
+    assert "--guests" not in demo_env(choice.guests)["DEVCLOUD_ARGS"]
+    with pytest.raises(SystemExit):
+        fakes.choose({"GUESTS": "huge"})
+
+
+@pytest.mark.qemu
+def test_the_default_demo_offers_spice_and_vnc_consoles(guest_image, tmp_path,  # noqa: F811
+                                                        monkeypatch):
+    """The devcloud the default demo starts (same --guests choice) answers remote-consoles
+    for SPICE as a real Nova configured for SPICE does, and still for VNC."""
+    monkeypatch.delenv("GUESTS", raising=False)
+    choice = demo_guests.choose(os.environ, say=lambda *a, **k: None)
+    assert choice.guests == "tiny"
+    args = shlex.split(demo_env(choice.guests)["DEVCLOUD_ARGS"])
+    with testing.running(tmp_path / "state", *args, "--build-delay", "0.2") as cloud:
+        conn = openstack.connect(auth_url=cloud.auth_url, username="demo", password="demo",
+                                 project_name="demo", user_domain_name="Default",
+                                 project_domain_name="Default", region_name="RegionOne",
+                                 identity_api_version="3")
+        server = conn.compute.create_server(
+            name="demo-consoles", flavor_id="1", image_id=conn.image.find_image("cirros").id,
+            networks=[{"uuid": conn.network.find_network("private").id}])
+        server = conn.compute.wait_for_server(server, wait=60, interval=0.2)
+        for protocol, type_, port in (("spice", "spice-html5", cloud.spice_port),
+                                      ("vnc", "novnc", cloud.console_port)):
+            console = conn.compute.create_console(server, console_type=type_)
+            assert console["type"] == type_ and f":{port}/" in console["url"], protocol
+        conn.compute.delete_server(server)
+        conn.compute.wait_for_delete(server, wait=30)
