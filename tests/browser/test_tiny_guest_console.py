@@ -79,3 +79,20 @@ def test_console_page_shows_the_guest_login_prompt_and_typing_runs_commands(
                                           console_log(conn, srv), re.M), 20,
                         "uname's output in the console log")
         assert line.group(1) == srv.name           # the guest's hostname is the server's
+
+
+def test_the_guests_spice_console_connects_and_draws(page, tiny_cloud, tmp_path):
+    """SPICE as the default demo offers it: the tiny guest's own SPICE, in spice-html5."""
+    conn = tiny_cloud.connect("alice")
+    with run_portal(tiny_cloud, tmp_path) as portal, \
+            live.server(tiny_cloud, "alice") as srv:
+        wait_for(lambda: " login: " in console_log(conn, srv), 60, "the guest's login prompt")
+        browser_login(page, portal, tiny_cloud, "alice")
+        page.goto(f"{portal.url}/consoles/{srv.id}/?type=spice-html5")
+        assert page.locator("[data-testid=console-error]").count() == 0, \
+            page.inner_text("[data-testid=console-error]")
+        page.wait_for_selector('[data-testid=console-state][data-state="connected"]',
+                               timeout=20000)
+        page.wait_for_function(f"({CANVAS_LIT})('[data-screen]') > 2000", timeout=20000)
+        SHOTS.mkdir(exist_ok=True)
+        page.locator("[data-screen]").screenshot(path=str(SHOTS / "tiny-guest-spice.png"))
