@@ -16,25 +16,33 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity.access import AccessInfoPlugin
 from openstack.config import loader
 
+from . import retries
+
 _service_lock = threading.Lock()
 _service_conn = None
 _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="cloud")
 # Version discovery documents, shared by every request's session: without this each page
 # would cost one extra GET per service to rediscover what the endpoint supports.
 _discovery_cache: dict = {}
-# API servers behind gunicorn/uwsgi close idle keep-alive connections; the next request on
-# one fails with "connection reset" before the server saw it. Retry that once.
-RETRIES = {"connect_retries": 1, "connect_retry_delay": 0.1}
+# keystoneauth retries nothing: what may be sent again is decided in portal/retries.py,
+# where urllib3 knows whether the request went out (keystoneauth resent a timed-out POST).
+NO_KEYSTONEAUTH_RETRIES = {"connect_retries": 0, "status_code_retries": 0}
+
+
+def new_session(auth=None, **kwargs) -> ks_session.Session:
+    """A keystoneauth session with the configured timeout and the safe-retry policy: every
+    cloud call the portal makes (login included) goes through one of these."""
+    return retries.install(ks_session.Session(auth=auth, timeout=settings.CLOUD_TIMEOUT,
+                                              **kwargs))
 
 
 def connection_for_token(token: str, token_body: dict) -> openstack.connection.Connection:
     auth_ref = access.create(body=token_body, auth_token=token)
     plugin = AccessInfoPlugin(auth_ref, auth_url=settings.KEYSTONE_URL)
-    sess = ks_session.Session(auth=plugin, timeout=settings.CLOUD_TIMEOUT,
-                              app_name="stackport", discovery_cache=_discovery_cache)
+    sess = new_session(plugin, app_name="stackport", discovery_cache=_discovery_cache)
     return openstack.connection.Connection(
         session=sess, region_name=settings.OS_REGION_NAME,
-        interface=settings.OS_INTERFACE, strict_proxies=False, **RETRIES,
+        interface=settings.OS_INTERFACE, strict_proxies=False, **NO_KEYSTONEAUTH_RETRIES,
     )
 
 
@@ -56,11 +64,24 @@ def service_connection() -> openstack.connection.Connection:
     global _service_conn
     with _service_lock:
         if _service_conn is None:
-            config = loader.OpenStackConfig(config_files=[settings.OS_CLIENT_CONFIG_FILE])
-            region = config.get_one(cloud=settings.OS_CLOUD, **RETRIES)
-            _service_conn = openstack.connection.Connection(config=region,
+            _service_conn = openstack.connection.Connection(config=service_region(),
                                                             strict_proxies=False)
         return _service_conn
+
+
+def service_region():
+    """The service account's cloud from clouds.yaml, under the same rules as a person's
+    connection: PORTAL_CLOUD_TIMEOUT as its timeout (openstacksdk's `api_timeout`, else
+    none at all) and the safe-retry policy, whatever retries clouds.yaml asks for."""
+    config = loader.OpenStackConfig(config_files=[settings.OS_CLIENT_CONFIG_FILE])
+    region = config.get_one(cloud=settings.OS_CLOUD, api_timeout=settings.CLOUD_TIMEOUT)
+    # Per-service spellings too (compute_connect_retries, ...): the proxies read those.
+    for key in list(region.config):
+        if key.endswith(("connect_retries", "status_code_retries")):
+            region.config[key] = 0
+    region.config.update(NO_KEYSTONEAUTH_RETRIES)
+    retries.install(region.get_session())
+    return region
 
 
 def reset_service_connection() -> None:

@@ -41,7 +41,9 @@ class Scoped:
 
 
 def _session(auth=None) -> ks_session.Session:
-    return ks_session.Session(auth=auth, timeout=settings.CLOUD_TIMEOUT)
+    from .cloud import new_session
+
+    return new_session(auth)
 
 
 def _unreachable(exc: Exception) -> LoginError:
