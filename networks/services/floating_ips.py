@@ -7,12 +7,16 @@ from ..changes import announce
 from ..errors import refusals
 
 
-def allocate_floating_ip(actor, pool_id: str, *, pool_name: str = ""):
+def allocate_floating_ip(actor, pool_id: str, *, pool_name: str = "", description: str = ""):
     """A floating IP from the pool, in the actor's project. The service account names
-    the project: allocated without one, the address would be the service project's."""
+    the project: allocated without one, the address would be the service project's.
+    `description` marks what it is for (vms: the launch, so that a retried follow-up
+    finds the address an earlier try allocated)."""
     attrs = {"floating_network_id": pool_id}
     if actor.is_service:
         attrs["project_id"] = actor.project_id
+    if description:
+        attrs["description"] = description
     with refusals(errors.ALLOCATE_FIP, pool=pool_name or pool_id, server="The server",
                   target="That address"):
         fip = actor.conn.network.create_ip(**attrs)
