@@ -4,8 +4,10 @@
     1 Neutron call  GET /ports?device_id=a&device_id=b…  (changed servers only, if any)
 
 It diffs the answer against ServerState, writes timeline steps, publishes each changed
-server's row/status/timeline to its project, and queues the follow-ups (DHCP lease check,
-floating IP attach, address-free check), which are their own tasks. `since` moves only
+server's row/status/timeline to its project, and returns the follow-ups it calls for (DHCP
+lease check, floating IP attach, address-free check) as data: (task name, args) pairs
+that tasks.poll enqueues, so the poller knows no Celery task and imports nothing that
+imports it. `since` moves only
 after a poll has been fully processed, so a poll killed half-way is simply done again by
 the next tick (changes-since catches up). Beat fires every second; `tick` decides whether
 a poll is due: 1 s while anything is in transition, 30 s otherwise, backing off while
@@ -28,19 +30,25 @@ from redis.exceptions import LockError
 from portal.cloud import service_connection
 from portal.events import publish
 
-from . import fragments, nova, pollstate, rows, timeline
+from . import fragments, pollstate, rows, timeline
 from .models import LaunchRequest, ServerState, TimelineEvent
 from .names import image_names
+from .servers import detailed, ports_of
 
 log = logging.getLogger(__name__)
 PORTS_PER_QUERY = 120  # device_id filters per Neutron call (keeps the URL under 8 KB)
 OVERLAP = timedelta(seconds=1)  # Nova's updated_at has 1 s resolution: look back a little
 SKEW = timedelta(seconds=60)
 UNREACHABLE = (os_exc.SDKException, ks_exc.ClientException)
+# The follow-ups, by Celery task name (vms.tasks defines the tasks under these names).
+CHECK_DHCP_LEASE = "vms.tasks.check_dhcp_lease"
+ATTACH_FLOATING_IP = "vms.tasks.attach_floating_ip"
+VERIFY_ADDRESSES_FREE = "vms.tasks.verify_addresses_free"
 
 
 def tick(force: bool = False, conn=None) -> dict:
-    """The periodic task's body: poll if due and if no other poll is running."""
+    """The periodic task's body: poll if due and if no other poll is running. A poll's
+    answer has "followups": [(task name, args), ...] for the caller to enqueue."""
     now = time.time()
     if not force and now < pollstate.next_at():
         return {"polled": False, "reason": "not due"}
@@ -60,7 +68,7 @@ def _list_changed(conn, since: str | None) -> list:
     query = {"all_tenants": 1}
     if since:
         query["changes-since"] = since
-    return nova.servers(conn, query, follow=True)
+    return detailed(conn, query, follow=True)
 
 
 def poll(conn) -> dict:
@@ -82,15 +90,13 @@ def poll(conn) -> dict:
         return {"polled": False, "reason": f"cloud did not answer: {exc}"}
     by_project = defaultdict(list)
     # One transaction for the tick's writes: one lock, one commit, however many changed.
-    # Follow-ups are queued only once it has committed, so they find what it wrote.
-    followups: list = []
+    # The follow-ups are returned once it has committed, so they find what it wrote.
+    followups: list[tuple[str, tuple]] = []
     with transaction.atomic():
         seen = _Seen(changed)
         for server in changed:
             by_project[server.project_id].append(
                 _apply(server, ports.get(server.id, []), names, seen, followups))
-    for send in followups:
-        send()
     for project_id, html in by_project.items():
         publish(project_id, "".join(html))
     was_failing = pollstate.failures() > 0
@@ -99,7 +105,7 @@ def poll(conn) -> dict:
     if was_failing:
         _broadcast(fragments.stale(None))
     return {"polled": True, "servers": len(servers), "changed": len(changed),
-            "seconds": round(time.time() - started, 3)}
+            "seconds": round(time.time() - started, 3), "followups": followups}
 
 
 def _advance(since: str | None, servers) -> None:
@@ -129,7 +135,7 @@ def _changed(servers) -> list:
 def _ports(conn, server_ids: list[str]) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = defaultdict(list)
     for i in range(0, len(server_ids), PORTS_PER_QUERY):
-        for p in nova.ports_of(conn, server_ids[i:i + PORTS_PER_QUERY]):
+        for p in ports_of(conn, server_ids[i:i + PORTS_PER_QUERY]):
             found[p["device_id"]].append({
                 "id": p["id"], "mac": p["mac_address"], "network_id": p["network_id"],
                 "fixed_ips": p.get("fixed_ips") or [], "created_at": p.get("created_at")})
@@ -191,8 +197,6 @@ def _port_detail(ports: list[dict]) -> str:
 
 
 def _launch_steps(server, ports, seen: _Seen, launch, followups: list) -> None:
-    from . import tasks  # the follow-ups are Celery tasks; imported late (tasks imports us)
-
     sid, project = server.id, server.project_id
     if not seen.has(sid, "building"):
         timeline.record(sid, project, "building", at=_at(server.created_at))
@@ -201,10 +205,9 @@ def _launch_steps(server, ports, seen: _Seen, launch, followups: list) -> None:
                         at=_at(min(p["created_at"] or "" for p in ports) or None))
     if server.status == "ACTIVE" and not seen.has(sid, "active") and timeline.record(
             sid, project, "active", at=_at(server.launched_at)):
-        followups.append(lambda: tasks.check_dhcp_lease.delay(sid))
+        followups.append((CHECK_DHCP_LEASE, (sid,)))
         if launch and launch.floating_pool_id:
-            pool = launch.floating_pool_id
-            followups.append(lambda: tasks.attach_floating_ip.delay(sid, pool))
+            followups.append((ATTACH_FLOATING_IP, (sid, launch.floating_pool_id)))
     if server.status == "ERROR" and not seen.has(sid, "error"):
         fault = (server.fault or {}).get("message") or "Nova gave no reason."
         timeline.record(sid, project, "error", fault, failed=True)
@@ -214,15 +217,13 @@ def _launch_steps(server, ports, seen: _Seen, launch, followups: list) -> None:
 
 
 def _delete_steps(server, ports, followups: list) -> None:
-    from . import tasks
-
     sid, project = server.id, server.project_id
     timeline.record(sid, project, "delete_requested", "outside the portal",
                     at=_at(server.updated_at))
     if not ports:
         timeline.record(sid, project, "ports_removed")
     if timeline.record(sid, project, "server_gone", at=_at(server.terminated_at)):
-        followups.append(lambda: tasks.verify_addresses_free.delay(sid))
+        followups.append((VERIFY_ADDRESSES_FREE, (sid,)))
 
 
 def _anything_transitional() -> bool:

@@ -8,16 +8,18 @@ independent ones run concurrently through portal.cloud.gather):
     launch     flavors, images, networks, subnets, key pairs, security groups, limits:
                7 calls, concurrently
     key pairs  1 call
+
+
+Each takes the Actor the page is for (request.actor): its connection and its project.
 """
 
-from django.http import Http404
 from openstack import exceptions as os_exc
 
 from portal.addresses import exact_address, has_address, ip_filter
-from portal.cloud import gather, user_connection
+from portal.cloud import gather
+from portal.reads import owned
 
-from . import nova, pollstate, rows, timeline
-from .models import LaunchRequest
+from . import fragments, pollstate, rows, servers, timeline
 from .names import image_names
 
 PAGE_SIZE = 50
@@ -25,13 +27,9 @@ STATUS_FILTERS = ["ACTIVE", "BUILD", "SHUTOFF", "ERROR", "REBOOT", "HARD_REBOOT"
                   "SUSPENDED"]
 
 
-def _project(request) -> str:
-    return request.cloud_user.project_id
-
-
-def servers_page(request, name: str = "", status: str = "", ip: str = "",
+def servers_page(actor, name: str = "", status: str = "", ip: str = "",
                  marker: str | None = None) -> dict:
-    conn = user_connection(request)
+    conn = actor.conn
     query = {"limit": PAGE_SIZE}
     if name:
         query["name"] = name
@@ -42,35 +40,28 @@ def servers_page(request, name: str = "", status: str = "", ip: str = "",
     if marker:
         query["marker"] = marker
     try:
-        servers = nova.servers(conn, query)  # one page: Nova's limit/marker
+        found = servers.detailed(conn, query)  # one page: Nova's limit/marker
     except os_exc.BadRequestException as exc:
         if marker:  # a stale marker (that server is gone): start over, say so
-            return {**servers_page(request, name, status, ip), "marker_lost": True}
+            return {**servers_page(actor, name, status, ip), "marker_lost": True}
         raise exc
-    project = _project(request)
-    servers = [s for s in servers if s.project_id == project]
+    found = [s for s in found if s.project_id == actor.project_id]
     if ip and (exact := exact_address(ip)):  # Nova matched a substring: keep that address
-        servers = [s for s in servers if has_address(s.addresses, exact)]
-    names = image_names(conn, {rows.image_id_of(s) for s in servers})
-    page = [rows.for_template(rows.row(s, names)) for s in servers]
+        found = [s for s in found if has_address(s.addresses, exact)]
+    names = image_names(conn, {rows.image_id_of(s) for s in found})
+    page = [rows.for_template(rows.row(s, names)) for s in found]
     return {"servers": page, "stale": pollstate.staleness(),
-            "next_marker": servers[-1].id if len(servers) == PAGE_SIZE else None}
+            "next_marker": found[-1].id if len(found) == PAGE_SIZE else None}
 
 
-def _own_server(conn, request, server_id: str):
-    """The server, if it belongs to the current project; 404 for anything else, whatever
+def owned_server(actor, server_id: str):
+    """The server, if it belongs to the actor's project; 404 for anything else, whatever
     the token may see (an admin token sees every project's servers)."""
     try:
-        server = conn.compute.get_server(server_id)
+        server = actor.conn.compute.get_server(server_id)
     except os_exc.NotFoundException:
-        raise Http404("No such server in this project.") from None
-    if server.project_id != _project(request):
-        raise Http404("No such server in this project.")
-    return server
-
-
-def owned_server(request, server_id: str):
-    return _own_server(user_connection(request), request, server_id)
+        server = None
+    return owned(server, actor.project_id, "server")
 
 
 def _ports(conn, server_id: str) -> list[dict]:
@@ -79,35 +70,25 @@ def _ports(conn, server_id: str) -> list[dict]:
             for p in conn.network.ports(device_id=server_id)]
 
 
-def server_detail(request, server_id: str) -> dict:
-    conn = user_connection(request)
-    got = gather(server=lambda: _own_server(conn, request, server_id),
+def server_detail(actor, server_id: str) -> dict:
+    conn = actor.conn
+    got = gather(server=lambda: owned_server(actor, server_id),
                  ports=lambda: _ports(conn, server_id),
                  networks=lambda: {n.id: n.name for n in conn.network.networks()})
     server = got["server"]
     names = image_names(conn, {rows.image_id_of(server)})
     ports = [{**p, "network": got["networks"].get(p["network_id"], p["network_id"])}
              for p in got["ports"]]
-    launch = _launch_of(server)
     return {"server": server, "row": rows.for_template(rows.row(server, names)),
             "ports": ports, "stale": pollstate.staleness(),
-            "timeline": timeline.view(server.id, wants_floating_ip=bool(
-                launch and launch.floating_pool_id)),
+            "timeline": timeline.view(server.id, timeline.wants_floating_ip(server)),
             "key_name": server.key_name, "security_groups": [
                 g.get("name") for g in (server.security_groups or [])]}
 
 
-def _launch_of(server):
-    """The portal launch that made this server (its request id is in the metadata)."""
-    request_id = (server.metadata or {}).get("stackport_request")
-    if not request_id:
-        return None
-    return LaunchRequest.objects.filter(request_id=request_id).first()
-
-
-def console_log(request, server_id: str, lines: int = 200) -> dict:
-    conn = user_connection(request)
-    server = _own_server(conn, request, server_id)
+def console_log(actor, server_id: str, lines: int = 200) -> dict:
+    conn = actor.conn
+    server = owned_server(actor, server_id)
     try:
         output = conn.compute.get_server_console_output(server, length=lines)["output"]
     except os_exc.HttpException as exc:
@@ -118,11 +99,6 @@ def console_log(request, server_id: str, lines: int = 200) -> dict:
     else:
         error = None
     return {"server": server, "output": output, "error": error}
-
-
-def timeline_view(request, server_id: str) -> dict:
-    """The timeline alone (htmx refresh and the poller's fragment use the same template)."""
-    return timeline.view(server_id)
 
 
 def _networks(conn) -> dict:
@@ -139,8 +115,8 @@ def _limits(conn) -> dict:
             "ram": (a.total_ram_used, a.total_ram)}
 
 
-def launch_options(request) -> dict:
-    conn = user_connection(request)
+def launch_options(actor) -> dict:
+    conn = actor.conn
     got = gather(
         flavors=lambda: sorted(conn.compute.flavors(details=True),
                                key=lambda f: (f.vcpus, f.ram, f.disk, f.name)),
@@ -149,7 +125,7 @@ def launch_options(request) -> dict:
         subnets=lambda: list(conn.network.subnets()),
         keypairs=lambda: list(conn.compute.keypairs()),
         security_groups=lambda: list(conn.network.security_groups(
-            project_id=_project(request))),
+            project_id=actor.project_id)),
         limits=lambda: _limits(conn),
     )
     cidrs: dict[str, list] = {}
@@ -159,5 +135,7 @@ def launch_options(request) -> dict:
             "pools": got["networks"]["pools"], "cidrs": cidrs}
 
 
-def keypairs(request) -> list:
-    return sorted(user_connection(request).compute.keypairs(), key=lambda k: k.name)
+def keypairs(actor) -> list[dict]:
+    """The actor's key pairs (Nova's key pairs are the user's, not the project's)."""
+    return [fragments.keypair_row(actor.user_id, k)
+            for k in sorted(actor.conn.compute.keypairs(), key=lambda k: k.name)]

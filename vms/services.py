@@ -1,21 +1,23 @@
-"""Operations that change the cloud, each one call with the person's own token (plus the
-checks that keep it safe), each recorded in the audit log, each ending by announcing
-itself: the timeline gets its step and the poller is told to look now."""
+"""Operations that change the cloud, each one call with the actor's connection (the
+person's own token) plus the checks that keep it safe, each ending the same way: the
+timeline gets its step, the poller is told to look now, and portal.changes.announce
+writes the audit record and sends the pages the changed fragments."""
 
 import base64
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from openstack import exceptions as os_exc
 
-from portal import audit
-from portal.cloud import user_connection
+from portal.changes import announce
 
-from . import keys, pollstate, timeline
+from . import fragments, keys, pollstate, rows, timeline
 from .errors import CloudRefused, explain, nova_message
 from .models import LaunchRequest, ServerState
+from .names import image_names
 
 log = logging.getLogger(__name__)
 REQUEST_KEY = "stackport_request"
@@ -80,31 +82,30 @@ def _key_for_launch(conn, data: dict) -> tuple[str | None, str | None, bool]:
     return None, None, False
 
 
-def launch(request, data: dict, options: dict, flavor) -> LaunchResult:
-    user = request.cloud_user
-    conn = user_connection(request)
+def launch(actor, data: dict, options: dict, flavor) -> LaunchResult:
     count = data["count"]
     check_quota(options["limits"], flavor, count)
     try:
         with transaction.atomic():
             launch_row = LaunchRequest.objects.create(
-                request_id=data["request_id"], project_id=user.project_id,
-                user_id=user.user_id, name=data["name"], count=count,
+                request_id=data["request_id"], project_id=actor.project_id,
+                user_id=actor.user_id, name=data["name"], count=count,
                 floating_pool_id=data.get("floating_pool") or "",
                 networks=_networks_chosen(options, data["networks"]))
     except IntegrityError:
         earlier = LaunchRequest.objects.get(request_id=data["request_id"])
-        if earlier.project_id != user.project_id:
+        if earlier.project_id != actor.project_id:
             raise CloudRefused("This form was already used. Reload the page.") from None
         return LaunchResult(earlier.server_ids, duplicate=True)
     try:
-        return _create(request, conn, launch_row, data, flavor)
+        return _create(actor, launch_row, data, flavor)
     except BaseException:
         launch_row.delete()  # nothing was made: the same form may be sent again
         raise
 
 
-def _create(request, conn, launch_row: LaunchRequest, data: dict, flavor) -> LaunchResult:
+def _create(actor, launch_row: LaunchRequest, data: dict, flavor) -> LaunchResult:
+    conn = actor.conn
     rid = launch_row.request_id
     already = _tagged(conn, data["name"], rid)
     if already:
@@ -128,10 +129,11 @@ def _create(request, conn, launch_row: LaunchRequest, data: dict, flavor) -> Lau
         raise explain(exc) from None
     ids = [first.id] if data["count"] == 1 else _tagged(conn, data["name"], rid)
     _remember(launch_row, ids)
-    _record_requested(request, launch_row, ids, flavor, data)
+    _record_requested(actor, launch_row, ids, flavor, data)
     pollstate.kick()
-    audit.record(request.actor, "server.launch", data["name"],
-                 f"{len(ids)} server(s), flavor {flavor.name}, request {rid}")
+    announce(actor, "server.launch", data["name"],
+             event=fragments.launched(ids, bool(launch_row.floating_pool_id)),
+             detail=f"{len(ids)} server(s), flavor {flavor.name}, request {rid}")
     return LaunchResult(ids, private_key=private_key, key_name=key_name if made_key else None)
 
 
@@ -140,10 +142,10 @@ def _remember(launch_row: LaunchRequest, ids: list[str]) -> None:
     launch_row.save(update_fields=["server_ids"])
 
 
-def _record_requested(request, launch_row, ids, flavor, data) -> None:
+def _record_requested(actor, launch_row, ids, flavor, data) -> None:
     chosen = "; ".join(f"{n['network']} ({', '.join(n['subnets']) or 'no subnet'})"
                        for n in launch_row.networks)
-    project = request.cloud_user.project_id
+    project = actor.project_id
     at = launch_row.created_at
     for sid in ids:
         timeline.record(sid, project, "network_chosen", chosen, at=at)
@@ -158,11 +160,22 @@ def _quiet_delete_key(conn, name: str) -> None:
         log.warning("could not remove key pair %s after a refused launch", name)
 
 
+@dataclass(frozen=True)
+class Action:
+    label: str
+    call: Callable
+    # The task_state Nova gives the server as it accepts the action: what the pages show
+    # until the poller sees the action through.
+    task_state: str
+
+
 ACTIONS = {
-    "start": ("Start", lambda c, s: c.compute.start_server(s)),
-    "stop": ("Stop", lambda c, s: c.compute.stop_server(s)),
-    "reboot": ("Reboot", lambda c, s: c.compute.reboot_server(s, "SOFT")),
-    "hard_reboot": ("Hard reboot", lambda c, s: c.compute.reboot_server(s, "HARD")),
+    "start": Action("Start", lambda c, s: c.compute.start_server(s), "powering-on"),
+    "stop": Action("Stop", lambda c, s: c.compute.stop_server(s), "powering-off"),
+    "reboot": Action("Reboot", lambda c, s: c.compute.reboot_server(s, "SOFT"),
+                     "rebooting"),
+    "hard_reboot": Action("Hard reboot", lambda c, s: c.compute.reboot_server(s, "HARD"),
+                          "rebooting_hard"),
 }
 
 ACTION_REFUSALS = [
@@ -172,23 +185,31 @@ ACTION_REFUSALS = [
 ]
 
 
-def act(request, server, action: str) -> str:
+def _row_as_accepted(actor, server, task_state: str) -> dict:
+    """The server's row as Nova has it right after accepting a change (image names come
+    from the cache the page that offered the button filled)."""
+    names = image_names(actor.conn, {rows.image_id_of(server)})
+    return {**rows.row(server, names), "task_state": task_state}
+
+
+def act(actor, server, action: str) -> str:
     """start / stop / reboot / hard_reboot; returns what to tell the person."""
-    label, call = ACTIONS[action]
-    conn = user_connection(request)
+    todo = ACTIONS[action]
     try:
-        call(conn, server)
+        todo.call(actor.conn, server)
     except os_exc.HttpException as exc:
         raise explain(exc, ACTION_REFUSALS) from None
     pollstate.kick()
-    audit.record(request.actor, f"server.{action}", server.name, server.id)
-    return f"{label} requested for {server.name}."
+    row = _row_as_accepted(actor, server, todo.task_state)
+    announce(actor, f"server.{action}", server.name, detail=server.id,
+             event=fragments.row(row) + fragments.status(row))
+    return f"{todo.label} requested for {server.name}."
 
 
-def delete(request, server) -> str:
+def delete(actor, server) -> str:
     """Delete, remembering the server's ports first: the delete timeline later proves
     their addresses went back to the pool."""
-    conn = user_connection(request)
+    conn = actor.conn
     ports = [{"id": p.id, "mac": p.mac_address, "network_id": p.network_id,
               "fixed_ips": p.fixed_ips or []}
              for p in conn.network.ports(device_id=server.id)]
@@ -204,31 +225,32 @@ def delete(request, server) -> str:
     timeline.record(server.id, server.project_id, "delete_requested",
                     f"addresses {ips}" if ips else "")
     pollstate.kick()
-    audit.record(request.actor, "server.delete", server.name, server.id)
+    row = _row_as_accepted(actor, server, "deleting")
+    announce(actor, "server.delete", server.name, detail=server.id,
+             event=fragments.server(row, timeline.wants_floating_ip(server)))
     return f"Delete requested for {server.name}."
 
 
-def create_keypair(request, name: str, public_key: str = "") -> str | None:
+def create_keypair(actor, name: str, public_key: str = "") -> str | None:
     """Import public_key, or make a new pair; returns the private key when we made it."""
-    conn = user_connection(request)
     private = None
     if not public_key:
         public_key, private = keys.generate()
     try:
-        conn.compute.create_keypair(name=name, public_key=public_key)
+        made = actor.conn.compute.create_keypair(name=name, public_key=public_key)
     except os_exc.HttpException as exc:
         if exc.status_code == 409:
             raise CloudRefused("You already have a key pair with this name.") from None
         raise explain(exc) from None
-    audit.record(request.actor, "keypair.import" if private is None else "keypair.create",
-                 name)
+    announce(actor, "keypair.import" if private is None else "keypair.create", name,
+             event=fragments.keypair_added(actor.user_id, made))
     return private
 
 
-def delete_keypair(request, name: str) -> None:
-    conn = user_connection(request)
+def delete_keypair(actor, name: str) -> None:
     try:
-        conn.compute.delete_keypair(name)
+        actor.conn.compute.delete_keypair(name)
     except os_exc.NotFoundException:
         raise CloudRefused("That key pair no longer exists.") from None
-    audit.record(request.actor, "keypair.delete", name)
+    announce(actor, "keypair.delete", name,
+             event=fragments.keypair_removed(actor.user_id, name))

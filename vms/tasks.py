@@ -1,58 +1,70 @@
-"""Celery tasks: the periodic poll and its follow-ups (retried with backoff)."""
+"""Celery tasks: the periodic poll and its follow-ups.
+
+Celery does the retrying: a follow-up raises followups.NotYet (or a refusal the cloud may
+lift) and is tried again 1, 2, 4 … 64 s later (retry_backoff), at most max_retries times,
+about two minutes in all. When the last try still fails, FollowUp.on_failure calls the
+task's `gave_up`, which says so on the timeline (or in the log).
+"""
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
+from openstack import exceptions as os_exc
+
+from portal.errors import CloudRefused
 
 from . import followups, poller
 
 log = logging.getLogger(__name__)
-BACKOFF = {"countdown_base": 1, "max_retries": 7}  # 1, 2, 4 … 64 s: about two minutes
 
 
-def _backoff(task) -> int:
-    return BACKOFF["countdown_base"] * 2 ** task.request.retries
+@shared_task(bind=True, name="vms.tasks.poll", acks_late=True, ignore_result=True)
+def poll(self, force: bool = False):
+    """Beat sends this every second; the poller decides whether a poll is due. The
+    follow-ups it calls for are enqueued here, by task name."""
+    result = poller.tick(force=force)
+    wanted = result.pop("followups", [])
+    for name, args in wanted:
+        self.app.tasks[name].delay(*args)
+    return {**result, "followups": len(wanted)} if result["polled"] else result
 
 
-@shared_task(name="vms.tasks.poll", acks_late=True, ignore_result=True)
-def poll():
-    """Beat sends this every second; the poller decides whether a poll is due."""
-    return poller.tick()
+class FollowUp(Task):
+    """A poller follow-up: retried by Celery with exponential backoff; `gave_up(*args,
+    reason=...)` runs once when the retries are exhausted."""
+
+    acks_late = True
+    ignore_result = True
+    autoretry_for = (followups.NotYet,)
+    max_retries = 7
+    retry_backoff = 1  # seconds before the first retry, doubling each time
+    retry_backoff_max = 64
+    retry_jitter = False  # the follow-ups of one tick are few: no herd to spread
+    gave_up = None
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Only the exceptions Celery retries mean "tried enough"; anything else is a bug
+        # and stays a plain task failure in the worker's log.
+        if self.gave_up is not None and isinstance(exc, tuple(self.autoretry_for)):
+            log.info("%s %s: gave up after %d tries: %s", self.name, args,
+                     self.request.retries + 1, exc)
+            self.gave_up(*args, reason=str(exc), **kwargs)
 
 
-@shared_task(bind=True, name="vms.tasks.check_dhcp_lease", acks_late=True,
-             max_retries=BACKOFF["max_retries"], ignore_result=True)
-def check_dhcp_lease(self, server_id: str):
-    try:
-        return followups.dhcp_lease(server_id)
-    except followups.NotYet as exc:
-        if self.request.retries >= self.max_retries:
-            followups.dhcp_lease_missing(server_id)
-            return "gave up"
-        raise self.retry(exc=exc, countdown=_backoff(self)) from None
+@shared_task(base=FollowUp, name=poller.CHECK_DHCP_LEASE,
+             gave_up=staticmethod(followups.dhcp_lease_missing))
+def check_dhcp_lease(server_id: str):
+    return followups.dhcp_lease(server_id)
 
 
-@shared_task(bind=True, name="vms.tasks.attach_floating_ip", acks_late=True,
-             max_retries=BACKOFF["max_retries"], ignore_result=True)
-def attach_floating_ip(self, server_id: str, pool_id: str):
-    from openstack import exceptions as os_exc
-
-    try:
-        return followups.attach_floating_ip(server_id, pool_id)
-    except (followups.NotYet, os_exc.SDKException) as exc:
-        if self.request.retries >= self.max_retries:
-            followups.floating_ip_failed(server_id, str(exc))
-            return "gave up"
-        raise self.retry(exc=exc, countdown=_backoff(self)) from None
+@shared_task(base=FollowUp, name=poller.ATTACH_FLOATING_IP,
+             autoretry_for=(followups.NotYet, CloudRefused, os_exc.SDKException),
+             gave_up=staticmethod(followups.floating_ip_failed))
+def attach_floating_ip(server_id: str, pool_id: str):
+    return followups.attach_floating_ip(server_id, pool_id)
 
 
-@shared_task(bind=True, name="vms.tasks.verify_addresses_free", acks_late=True,
-             max_retries=BACKOFF["max_retries"], ignore_result=True)
-def verify_addresses_free(self, server_id: str):
-    try:
-        return followups.addresses_free(server_id)
-    except followups.NotYet as exc:
-        if self.request.retries >= self.max_retries:
-            log.warning("addresses of %s still not free: %s", server_id, exc)
-            return "gave up"
-        raise self.retry(exc=exc, countdown=_backoff(self)) from None
+@shared_task(base=FollowUp, name=poller.VERIFY_ADDRESSES_FREE,
+             gave_up=staticmethod(followups.addresses_still_held))
+def verify_addresses_free(server_id: str):
+    return followups.addresses_free(server_id)

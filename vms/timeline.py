@@ -4,7 +4,7 @@ recorded (idempotently: a step written twice stays one event)."""
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import TimelineEvent
+from .models import LaunchRequest, TimelineEvent
 
 LAUNCH_STEPS = [
     ("network_chosen", "Network and subnet chosen"),
@@ -39,6 +39,14 @@ def record(server_id: str, project_id: str, step: str, detail: str = "", *,
         return None
 
 
+def wants_floating_ip(server) -> bool:
+    """Whether the portal launch that made this server asked for a floating IP (its
+    request id is in the server's metadata)."""
+    request_id = (server.metadata or {}).get("stackport_request")
+    return bool(request_id) and LaunchRequest.objects.filter(
+        request_id=request_id).exclude(floating_pool_id="").exists()
+
+
 def has(server_id: str, step: str) -> bool:
     return TimelineEvent.objects.filter(server_id=server_id, step=step).exists()
 
@@ -48,9 +56,10 @@ def _steps(defs, events: dict, skip=()) -> list[dict]:
             for step, label in defs if step not in skip]
 
 
-def view(server_id: str, wants_floating_ip: bool = True) -> dict:
+def view(server_id: str, wants_floating_ip: bool = True, events: dict | None = None) -> dict:
     """The timeline as the detail page shows it: every expected step, done or pending."""
-    events = {e.step: e for e in TimelineEvent.objects.filter(server_id=server_id)}
+    if events is None:
+        events = {e.step: e for e in TimelineEvent.objects.filter(server_id=server_id)}
     skip = () if wants_floating_ip or "floating_ip" in events else ("floating_ip",)
     launch = _steps(LAUNCH_STEPS, events, skip)
     error = events.get("error")
@@ -61,3 +70,11 @@ def view(server_id: str, wants_floating_ip: bool = True) -> dict:
     deleting = "delete_requested" in events
     return {"server_id": server_id, "launch": launch,
             "delete": _steps(DELETE_STEPS, events) if deleting else []}
+
+
+def views(server_ids: list[str], wants_floating_ip: bool) -> list[dict]:
+    """The timelines of several servers (one launch's), in one query."""
+    events: dict[str, dict] = {sid: {} for sid in server_ids}
+    for e in TimelineEvent.objects.filter(server_id__in=server_ids):
+        events[e.server_id][e.step] = e
+    return [view(sid, wants_floating_ip, events[sid]) for sid in server_ids]

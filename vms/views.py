@@ -1,5 +1,8 @@
 """Thin views: a selector for what the page shows, a form for what was typed, a service
-for what changes. A CloudRefused goes on the form (or, for buttons, into a message)."""
+for what changes, all for `self.actor` (request.actor). Forms, buttons and deletes are
+portal.generic's views; a CloudRefused goes on the form or, for buttons, into a message."""
+
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404
@@ -8,52 +11,42 @@ from django.urls import reverse
 from django.views import View
 
 from portal.access import ChangeRequiredMixin, LoginRequiredMixin
+from portal.generic import ActorMixin, CloudActionView, CloudDeleteView, CloudFormView
 
-from . import selectors, services
-from .errors import CloudRefused
+from . import fragments, selectors, services, timeline
 from .forms import KeypairCreateForm, LaunchForm
+from .models import TimelineEvent
 
 
-class ServerList(LoginRequiredMixin, View):
+class ServerList(LoginRequiredMixin, ActorMixin, View):
     def get(self, request):
         filters = {k: request.GET.get(k, "").strip() for k in ("name", "status", "ip")}
-        page = selectors.servers_page(request, marker=request.GET.get("marker") or None,
+        page = selectors.servers_page(self.actor, marker=request.GET.get("marker") or None,
                                       **filters)
         return render(request, "vms/list.html", {
             **page, "filters": filters, "statuses": selectors.STATUS_FILTERS})
 
 
-class Launch(ChangeRequiredMixin, View):
+class Launch(ChangeRequiredMixin, CloudFormView):
     template_name = "vms/launch.html"
+    form_class = LaunchForm
 
-    def get(self, request):
-        options = selectors.launch_options(request)
-        return self._page(request, LaunchForm(options=options), options)
+    def context(self, **kwargs):
+        options = selectors.launch_options(self.actor)
+        return {"options": options, "limits": options["limits"],
+                "flavors": options["flavors"]}
 
-    def post(self, request):
-        options = selectors.launch_options(request)
-        form = LaunchForm(request.POST, options=options)
-        if form.is_valid():
-            try:
-                result = services.launch(request, form.cleaned_data, options,
-                                         form.flavor_obj())
-            except CloudRefused as refused:
-                form.add_error(None, refused.message)
-            else:
-                return self._launched(request, form.cleaned_data, result)
-        return self._page(request, form, options, status=400)
+    def form_kwargs(self, ctx):
+        return {"options": ctx["options"]}
 
-    def _page(self, request, form, options, status=200):
-        return render(request, self.template_name, {
-            "form": form, "limits": options["limits"], "flavors": options["flavors"]},
-            status=status)
-
-    def _launched(self, request, data, result):
+    def act(self, form, ctx):
+        data = form.cleaned_data
+        result = services.launch(self.actor, data, ctx["options"], form.flavor_obj())
         if result.duplicate:
-            messages.info(request, "This launch was already submitted; no second server "
-                                   "was made.")
+            messages.info(self.request, "This launch was already submitted; no second "
+                                        "server was made.")
         if result.private_key:
-            return render(request, "vms/private_key.html", {
+            return render(self.request, "vms/private_key.html", {
                 "key_name": result.key_name, "private_key": result.private_key,
                 "server_ids": result.server_ids, "name": data["name"]})
         if len(result.server_ids) == 1:
@@ -61,91 +54,98 @@ class Launch(ChangeRequiredMixin, View):
         return redirect(f"{reverse('vms:list')}?name={data['name']}")
 
 
-class ServerDetail(LoginRequiredMixin, View):
+class ServerDetail(LoginRequiredMixin, ActorMixin, View):
     def get(self, request, server_id):
-        actions = [(name, label) for name, (label, _) in services.ACTIONS.items()]
+        actions = [(name, a.label) for name, a in services.ACTIONS.items()]
         return render(request, "vms/detail.html",
-                      {**selectors.server_detail(request, server_id), "actions": actions})
+                      {**selectors.server_detail(self.actor, server_id), "actions": actions})
 
 
-class ConsoleLog(LoginRequiredMixin, View):
+class ConsoleLog(LoginRequiredMixin, ActorMixin, View):
     def get(self, request, server_id):
         return render(request, "vms/console_log.html",
-                      selectors.console_log(request, server_id))
+                      selectors.console_log(self.actor, server_id))
 
 
-class ServerAction(ChangeRequiredMixin, View):
-    def post(self, request, server_id, action):
+class ServerAction(CloudActionView):
+    def target(self, server_id, action):
         if action not in services.ACTIONS:
             raise Http404("No such action.")
-        server = selectors.owned_server(request, server_id)
-        try:
-            messages.success(request, services.act(request, server, action))
-        except CloudRefused as refused:
-            messages.error(request, refused.message)
-        return redirect("vms:detail", server_id=server_id)
+        return selectors.owned_server(self.actor, server_id)
+
+    def act(self, server):
+        return services.act(self.actor, server, self.kwargs["action"])
+
+    def next_url(self, server, server_id, action):
+        return reverse("vms:detail", args=[server_id])
 
 
-class ServerDelete(ChangeRequiredMixin, View):
+class ServerDelete(CloudDeleteView):
+    noun = "Server"
+
     def get(self, request, server_id):
-        return render(request, "vms/delete.html",
-                      {"server": selectors.owned_server(request, server_id)})
+        return render(request, "vms/delete.html", {"server": self.target(server_id)})
 
-    def post(self, request, server_id):
-        server = selectors.owned_server(request, server_id)
-        try:
-            messages.success(request, services.delete(request, server))
-        except CloudRefused as refused:
-            messages.error(request, refused.message)
-        # The detail page keeps showing the delete timeline from the portal's records.
-        return redirect("vms:deleted", server_id=server_id)
+    def target(self, server_id):
+        return selectors.owned_server(self.actor, server_id)
+
+    def delete(self, server):
+        self.said = services.delete(self.actor, server)
+
+    def act(self, server):
+        super().act(server)
+        return self.said  # "Delete requested": Nova deletes in the background
+
+    def next_url(self, server, server_id):
+        # The delete timeline, from the portal's records, outlives the server in Nova.
+        if self.deleted:
+            return reverse("vms:deleted", args=[server_id])
+        return reverse("vms:detail", args=[server_id])
 
 
-class DeletedServer(LoginRequiredMixin, View):
+class DeletedServer(LoginRequiredMixin, ActorMixin, View):
     """The delete timeline of a server that may be gone from Nova already."""
 
     def get(self, request, server_id):
-        from . import timeline
-        from .models import TimelineEvent
-
         events = TimelineEvent.objects.filter(server_id=server_id,
-                                              project_id=request.cloud_user.project_id)
+                                              project_id=self.actor.project_id)
         if not events.exists():
             raise Http404("No such server in this project.")
         return render(request, "vms/deleted.html", {
             "server_id": server_id, "timeline": timeline.view(server_id, False)})
 
 
-class Keypairs(LoginRequiredMixin, View):
-    def get(self, request):
-        return self._page(request, KeypairCreateForm())
+class Keypairs(LoginRequiredMixin, CloudFormView):
+    template_name = "vms/keypairs.html"
+    form_class = KeypairCreateForm
 
-    def post(self, request):
-        form = KeypairCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                private = services.create_keypair(request, form.cleaned_data["name"],
-                                                  form.cleaned_data["public_key"])
-            except CloudRefused as refused:
-                form.add_error(None, refused.message)
-            else:
-                if private:
-                    return render(request, "vms/private_key.html", {
-                        "key_name": form.cleaned_data["name"], "private_key": private})
-                messages.success(request, f"Key pair {form.cleaned_data['name']} imported.")
-                return redirect("vms:keypairs")
-        return self._page(request, form, status=400)
+    def context(self, **kwargs):
+        # The list is called for by the template, so only a page that is shown costs the
+        # Nova call: a successful POST redirects without it.
+        return {"keypairs": partial(selectors.keypairs, self.actor),
+                "keypairs_id": fragments.keypairs_id(self.actor.user_id)}
 
-    def _page(self, request, form, status=200):
-        return render(request, "vms/keypairs.html",
-                      {"keypairs": selectors.keypairs(request), "form": form}, status=status)
-
-
-class KeypairDelete(ChangeRequiredMixin, View):
-    def post(self, request, name):
-        try:
-            services.delete_keypair(request, name)
-            messages.success(request, f"Key pair {name} deleted.")
-        except CloudRefused as refused:
-            messages.error(request, refused.message)
+    def act(self, form, ctx):
+        name = form.cleaned_data["name"]
+        private = services.create_keypair(self.actor, name, form.cleaned_data["public_key"])
+        if private:
+            return render(self.request, "vms/private_key.html",
+                          {"key_name": name, "private_key": private})
+        messages.success(self.request, f"Key pair {name} imported.")
         return redirect("vms:keypairs")
+
+
+class KeypairDelete(CloudDeleteView):
+    noun = "Key pair"
+
+    def target(self, name):
+        return name  # Nova's key pairs are the user's own: the token only reaches those
+
+    def name_of(self, target):
+        return target
+
+    def delete(self, target):
+        services.delete_keypair(self.actor, target)
+
+    def next_url(self, target, **kwargs):
+        return reverse("vms:keypairs")

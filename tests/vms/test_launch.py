@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from vms import poller
+from vms import tasks
 from vms.models import LaunchRequest, TimelineEvent
 
 from .helpers import form_error, launch_data, text, wait_for
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def poll_until(predicate, timeout=30, what="poll result"):
     def step():
-        poller.tick(force=True)
+        tasks.poll(force=True)  # the tick, then its follow-ups (eager: in this process)
         return predicate()
     return wait_for(step, timeout=timeout, interval=0.3, what=what)
 

@@ -3,7 +3,7 @@ stale notice: the in-process portal against the cloud under test."""
 
 import pytest
 
-from vms import poller, pollstate
+from vms import pollstate, tasks
 from vms.models import TimelineEvent
 
 from .helpers import form_error, launch_data, text, wait_for
@@ -90,7 +90,7 @@ def test_launch_with_new_key_and_floating_ip(alice, cloud, networks, image_id, p
         assert server.key_name == f"{prefix}-key"
 
         def attached():
-            poller.tick(force=True)
+            tasks.poll(force=True)  # the tick and its follow-ups
             return TimelineEvent.objects.filter(server_id=server.id,
                                                 step="floating_ip").first()
         event = wait_for(attached, what="floating IP attached")

@@ -1,21 +1,18 @@
-"""Nova's and Neutron's list answers as plain dicts, through openstacksdk's own proxies.
-
-Why not `conn.compute.servers()`: openstacksdk builds a Resource per server at about 7 ms
-each (attribute introspection), which would make a 50-row page cost 350 ms and a poll of
-100 changed servers most of a second. The proxies still do auth, catalog, version
-discovery and microversion negotiation; only the Resource objects are skipped.
+"""Nova's servers as plain objects: `Server` gives attribute access to one server of
+Nova's detailed view, read as raw JSON through portal.reads (openstacksdk's own Server
+Resource costs about 7 ms each to build, which a 50-row page or a poll of 100 changed
+servers cannot afford). The attribute names are openstacksdk's, so vms.rows and the
+poller read either kind.
 """
 
-from openstack import exceptions as os_exc
 from openstack import utils
+
+from portal import reads
 
 WANTED_MICROVERSION = "2.100"  # embedded flavor (2.47); as openstacksdk's Server asks
 
 
 class Server:
-    """Attribute access to one server of Nova's detailed view (the names openstacksdk's
-    Server uses, so rows and the poller read either)."""
-
     def __init__(self, body: dict):
         self.body = body
         self.id = body["id"]
@@ -53,29 +50,21 @@ class _Image:
         self.id = image_id
 
 
-def _get(proxy, path: str, params, **kwargs) -> dict:
-    resp = proxy.get(path, params=params, raise_exc=False, **kwargs)
-    os_exc.raise_from_response(resp)
-    return resp.json()
-
-
-def servers(conn, params: dict, follow: bool = False) -> list[Server]:
-    """GET /servers/detail with params; `follow` walks Nova's next links (the poller,
-    when more than max_limit servers changed at once)."""
+def detailed(conn, params: dict, follow: bool = False) -> list[Server]:
+    """GET /servers/detail with params: one page (Nova's limit/marker), or with `follow`
+    every page (the poller, when more than max_limit servers changed at once)."""
     mv = utils.maximum_supported_microversion(conn.compute, WANTED_MICROVERSION)
-    out, params = [], dict(params)
-    while True:
-        body = _get(conn.compute, "/servers/detail", params, microversion=mv)
-        page = [Server(s) for s in body.get("servers", [])]
-        out += page
-        nxt = [link for link in body.get("servers_links", []) if link.get("rel") == "next"]
-        if not (follow and nxt and page):
-            return out
-        params["marker"] = page[-1].id
+    if follow:
+        found = reads.follow(conn.compute, "/servers/detail", "servers", params,
+                             microversion=mv)
+    else:
+        found = reads.get(conn.compute, "/servers/detail", params,
+                          microversion=mv).get("servers", [])
+    return [Server(s) for s in found]
 
 
 def ports_of(conn, server_ids: list[str]) -> list[dict]:
     """GET /ports?device_id=a&device_id=b… (Neutron's own port dicts)."""
     if not server_ids:
         return []
-    return _get(conn.network, "/ports", [("device_id", i) for i in server_ids])["ports"]
+    return reads.collection(conn.network, "/ports", "ports", device_id=list(server_ids))
