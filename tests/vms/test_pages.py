@@ -3,6 +3,8 @@ stale notice: the in-process portal against the cloud under test."""
 
 import pytest
 
+from portal.actor import SERVICE_USER
+from portal.models import AuditEvent
 from vms import pollstate, tasks
 from vms.models import TimelineEvent
 
@@ -98,6 +100,15 @@ def test_launch_with_new_key_and_floating_ip(alice, cloud, networks, image_id, p
         [fip] = list(conn.network.ips(floating_ip_address=event.detail))
         [port] = list(conn.network.ports(device_id=server.id))
         assert fip.port_id == port.id
+        # The follow-up went through the networks app's services as the service account,
+        # in alice's project: audited like a person's change.
+        assert fip.project_id == conn.current_project_id
+        audited = AuditEvent.objects.filter(project_id=conn.current_project_id,
+                                            user_name=SERVICE_USER)
+        allocated = audited.get(action="floating_ip.allocate")
+        assert allocated.target == f"{fip.floating_ip_address} ({fip.id})"
+        assert audited.get(action="floating_ip.associate").detail.startswith(
+            f"port {port.id}")
     finally:
         for s in conn.compute.servers(name=f"^{prefix}"):
             conn.compute.delete_server(s)
@@ -118,6 +129,8 @@ def test_stop_start_and_refused_action(alice, cloud, networks, image_id, prefix)
     conn.compute.wait_for_server(server, wait=60)
     resp = alice.post(f"/servers/{server.id}/actions/stop/")
     assert resp.status_code == 302
+    assert AuditEvent.objects.filter(action="server.stop", target=prefix,
+                                     detail=server.id).exists()
     conn.compute.wait_for_server(server, status="SHUTOFF", wait=60)
     page = alice.get(f"/servers/{server.id}/actions/stop/".replace("actions/stop/", ""))
     assert 'data-testid="server-status">SHUTOFF<' in page.content.decode()

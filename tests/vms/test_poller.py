@@ -118,7 +118,9 @@ def test_catch_up_after_missed_ticks(fresh):
     boot(own, 1, name="missed")
     server = next(iter(own["demo"].compute.servers(name="^missed$")))
     own["demo"].compute.wait_for_server(server, wait=30)  # no tick while it booted
-    poller.poll(own["service"])
+    result = poller.poll(own["service"])
+    # The follow-ups come back as data, for vms.tasks.poll to enqueue.
+    assert (poller.CHECK_DHCP_LEASE, (server.id,)) in result["followups"]
     steps = set(TimelineEvent.objects.filter(server_id=server.id)
                 .values_list("step", flat=True))
     assert {"building", "port_created", "active"} <= steps
