@@ -6,12 +6,11 @@
 It diffs the answer against ServerState, writes timeline steps, publishes each changed
 server's row/status/timeline to its project, and returns the follow-ups it calls for (DHCP
 lease check, floating IP attach, address-free check) as data: (task name, args) pairs
-that tasks.poll enqueues, so the poller knows no Celery task and imports nothing that
-imports it. `since` moves only
-after a poll has been fully processed, so a poll killed half-way is simply done again by
-the next tick (changes-since catches up). Beat fires every second; `tick` decides whether
-a poll is due: 1 s while anything is in transition, 30 s otherwise, backing off while
-Nova does not answer.
+that tasks.poll enqueues, so the poller imports no Celery task (and nothing imports it
+back). `since` moves only after a poll has been fully processed, so a poll killed
+half-way is simply done again by the next tick (changes-since catches up). Beat fires
+every second; `tick` decides whether a poll is due: 1 s while anything is in transition,
+30 s otherwise, backing off while Nova does not answer.
 """
 
 import logging
