@@ -6,7 +6,7 @@ from aiohttp import web
 
 from ..errors import CloudError
 from ..routes import add_resource, add_root, public
-from . import quotas
+from . import hosts, quotas
 from .api import (
     MAX_VERSION,
     MIN_VERSION,
@@ -23,13 +23,11 @@ from .api import (
     policy_error,
     require_admin,
 )
+from .hosts import CAPACITY, HOST, HYPERVISOR_ID
 
-HOST = "devcloud"
 # Stable ids: a service or hypervisor keeps its id across restarts, as in Nova's database.
 SERVICE_IDS = {name: str(uuid.uuid5(uuid.NAMESPACE_URL, f"devcloud/{name}"))
                for name in ("nova-conductor", "nova-scheduler", "nova-compute")}
-HYPERVISOR_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "devcloud/hypervisor"))
-CAPACITY = {"vcpus": 1000, "memory_mb": 800000, "local_gb": 600000}
 
 
 # --- versions ----------------------------------------------------------------
@@ -200,17 +198,6 @@ async def list_services(request):
     return json_response({"services": out})
 
 
-def _hypervisor_usage(compute) -> dict:
-    used = {"vcpus": 0, "memory_mb": 0, "local_gb": 0, "running_vms": 0}
-    for s in compute.store["servers"].values():
-        if s.get("host") and not s.get("deleted") and s["vm_state"] != "error":
-            used["vcpus"] += s["flavor"]["vcpus"]
-            used["memory_mb"] += s["flavor"]["ram"]
-            used["local_gb"] += s["flavor"]["disk"]
-            used["running_vms"] += 1
-    return used
-
-
 def _hypervisor(request, compute, detail: bool) -> dict:
     new_ids = mv(request, "2.53")
     view = {"id": HYPERVISOR_ID if new_ids else 1, "hypervisor_hostname": HOST,
@@ -224,7 +211,7 @@ def _hypervisor(request, compute, detail: bool) -> dict:
     if mv(request, "2.88"):
         view["uptime"] = None
         return view
-    used = _hypervisor_usage(compute)
+    used = hosts.usage(compute.store)
     cpu_info = {"arch": "x86_64", "model": "Haswell-noTSX", "vendor": "Intel",
                 "features": ["pge", "clflush"],
                 "topology": {"cores": 1, "threads": 1, "sockets": 4}}

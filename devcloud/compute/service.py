@@ -14,10 +14,10 @@ import uuid
 from ..errors import CloudError
 from . import bootlog, flavors
 from .api import iso, iso_micro, now
+from .hosts import HOST
 from .netlink import network_service
 
 log = logging.getLogger("devcloud.compute")
-HOST = "devcloud"
 POWER_NOSTATE, POWER_RUNNING, POWER_SHUTDOWN = 0, 1, 4
 
 
