@@ -4,6 +4,7 @@
     /compute/v2.1       Nova (compute)
     /networking/v2.0    Neutron (network)
     /image/v2           Glance (image)
+    /placement          Placement (resource providers: the compute host)
     /devcloud/...       devcloud's own admin API: faults, request accounting, config
 
 Middlewares, outermost first: request accounting, fault injection, token auth, and
@@ -18,7 +19,7 @@ import time
 
 from aiohttp import web
 
-from . import admin, compute, consoles, errors, identity, image, network, request_ids
+from . import admin, compute, consoles, errors, identity, image, network, placement, request_ids
 from .cloud import CLOUD_KEY, SERVICES, Cloud, cloud_of
 from .errors import CloudError
 from .guests import service as guests
@@ -120,6 +121,6 @@ def build_app(cloud: Cloud) -> web.Application:
     app[CLOUD_KEY] = cloud
     request_ids.setup(app, service_of)
     # Order matters: later services look up earlier ones in cloud.services.
-    for module in (identity, image, network, compute, consoles, guests, admin):
+    for module in (identity, image, network, compute, placement, consoles, guests, admin):
         module.setup(app, cloud)
     return app

@@ -18,6 +18,7 @@ SERVICES = (
     ("compute", "/compute", "compute", "nova"),
     ("network", "/networking", "network", "neutron"),
     ("image", "/image", "image", "glance"),
+    ("placement", "/placement", "placement", "placement"),
 )
 
 
@@ -55,6 +56,7 @@ class Cloud:
             "compute": f"{self.base_url}/compute/v2.1",
             "network": f"{self.base_url}/networking",
             "image": f"{self.base_url}/image",
+            "placement": f"{self.base_url}/placement",
         }[service]
 
 
