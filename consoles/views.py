@@ -4,6 +4,8 @@ and the audit page. Thin: selectors decide the server and the reads, services op
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views import View
 
 from portal.access import HelpdeskRequiredMixin, LoginRequiredMixin, readers_may_post
@@ -18,6 +20,15 @@ def session_key(request) -> str:
     if not request.session.session_key:
         request.session.save()
     return request.session.session_key
+
+
+def _back(server) -> tuple[str, str]:
+    """Where the console page leads back to: the server's own page for its project's people,
+    the helpdesk search (for that server) when opened through the service account."""
+    if server.via == selectors.SERVICE_ACCOUNT:
+        return (f"{reverse('consoles:helpdesk')}?{urlencode({'q': server.id})}",
+                "Helpdesk search")
+    return reverse("vms:detail", args=[server.id]), f"Server {server.name or server.id}"
 
 
 def _may_open_consoles(request) -> None:
@@ -35,7 +46,8 @@ class ConsolePageView(LoginRequiredMixin, View):
         key = request.GET.get("type") or DEFAULT
         context = {"server": server, "type_key": key, "supported": SUPPORTED,
                    "unavailable": UNAVAILABLE, "full": request.GET.get("view") == "full",
-                   "ws_path": None, "error": None}
+                   "ws_path": None, "error": None, "page": not request.htmx}
+        context["back_url"], context["back_label"] = _back(server)
         if key in UNAVAILABLE:
             label, reason = UNAVAILABLE[key]
             context["error"] = f"{label} consoles are not available. {reason}"

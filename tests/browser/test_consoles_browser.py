@@ -145,7 +145,7 @@ def test_paste_holds_shift_for_the_characters_that_need_it(page, live_portal, cl
     page.click('[data-action="paste"] button[type=submit]')
     deadline = time.monotonic() + 10
     while as_a_pc_guest_types(key_events(sent)) != text and time.monotonic() < deadline:
-        time.sleep(0.2)
+        page.wait_for_timeout(200)          # (Playwright delivers frame events meanwhile)
     events = key_events(sent)
     assert as_a_pc_guest_types(events) == text, events
     # Shift is released at the end: the guest is not left with it held.
@@ -183,18 +183,122 @@ def qemu_cloud(tmp_path_factory):
                           accounts=DEVCLOUD_ACCOUNTS, devcloud=running)
 
 
+@pytest.fixture(scope="module")
+def qemu_portal(qemu_cloud, tmp_path_factory):
+    with run_portal(qemu_cloud, tmp_path_factory.mktemp("qemu-portal")) as portal:
+        yield portal
+
+
+@pytest.fixture(scope="module")
+def qemu_server(qemu_cloud):
+    with live.server(qemu_cloud, "alice") as srv:
+        yield srv
+
+
+def open_spice(page, portal, cloud, srv):
+    browser_login(page, portal, cloud, "alice")
+    page.goto(f"{portal.url}/consoles/{srv.id}/?type=spice-html5")
+    assert page.locator("[data-testid=console-error]").count() == 0, \
+        page.inner_text("[data-testid=console-error]")
+    page.wait_for_selector('[data-testid=console-state][data-state="connected"]',
+                           timeout=20000)
+    page.wait_for_function(f"({CANVAS_LIT})('[data-screen]') > 100", timeout=20000)
+
+
 @pytest.mark.qemu
-def test_spice_page_connects_and_draws(page, qemu_cloud, tmp_path):
-    with run_portal(qemu_cloud, tmp_path) as portal, \
-            live.server(qemu_cloud, "alice") as srv:
-        browser_login(page, portal, qemu_cloud, "alice")
-        page.goto(f"{portal.url}/consoles/{srv.id}/?type=spice-html5")
-        assert page.locator("[data-testid=console-error]").count() == 0, \
-            page.inner_text("[data-testid=console-error]")
-        page.wait_for_selector('[data-testid=console-state][data-state="connected"]',
-                               timeout=20000)
-        page.wait_for_function(f"({CANVAS_LIT})('[data-screen]') > 100", timeout=20000)
-        page.locator("[data-screen]").screenshot(path=str(tmp_path / "spice.png"))
-        page.context.close()
-        row = audit_row(portal, portal.login("alice", qemu_cloud), srv.id)
-        assert row["type"] == "spice-html5" and row["to_client"] > 0
+def test_spice_page_connects_and_draws(page, qemu_cloud, qemu_portal, qemu_server, tmp_path):
+    open_spice(page, qemu_portal, qemu_cloud, qemu_server)
+    page.locator("[data-screen]").screenshot(path=str(tmp_path / "spice.png"))
+    page.context.close()
+    row = audit_row(qemu_portal, qemu_portal.login("alice", qemu_cloud), qemu_server.id)
+    assert row["type"] == "spice-html5" and row["to_client"] > 0
+
+
+# PC scancodes (set 1) of a US keyboard: what a guest reads from SPICE's key messages.
+SCANCODES = {0x29: "`~", 0x0C: "-_", 0x0D: "=+", 0x1A: "[{", 0x1B: "]}", 0x2B: "\\|",
+             0x27: ";:", 0x28: "'\"", 0x33: ",<", 0x34: ".>", 0x35: "/?", 0x39: "  ",
+             **{0x02 + i: pair for i, pair in enumerate(
+                 ["1!", "2@", "3#", "4$", "5%", "6^", "7&", "8*", "9(", "0)"])},
+             **{code: c + c.upper() for row, first in (("qwertyuiop", 0x10),
+                                                      ("asdfghjkl", 0x1E), ("zxcvbnm", 0x2C))
+                for code, c in enumerate(row, start=first)}}
+SC_SHIFT, SC_ENTER = (0x2A, 0x36), 0x1C
+SPICE_KEY_DOWN, SPICE_KEY_UP = 101, 102
+
+
+def spice_keys(frames: list[bytes]) -> list[tuple[int, bool]]:
+    """(scancode, down) of the SPICE key messages among the frames the browser sent: a
+    mini header (type, size) and the scancode, little-endian."""
+    out = []
+    for frame in frames:
+        if len(frame) == 10:
+            kind, size, code = struct.unpack("<HII", frame)
+            if kind in (SPICE_KEY_DOWN, SPICE_KEY_UP) and size == 4:
+                out.append((code, kind == SPICE_KEY_DOWN))
+    return out
+
+
+def as_a_pc_guest_reads(keys: list[tuple[int, bool]]) -> str:
+    shift, text = set(), ""
+    for code, down in keys:
+        make = code & 0x7F if code < 0x100 else code
+        if make in SC_SHIFT:
+            (shift.add if down else shift.discard)(make)
+        elif down and make == SC_ENTER:
+            text += "\n"
+        elif down and make in SCANCODES:
+            text += SCANCODES[make][1 if shift else 0]
+    return text
+
+
+@pytest.mark.qemu
+def test_spice_page_pastes_text_with_shift_and_scales_to_fit(page, qemu_cloud, qemu_portal,
+                                                              qemu_server):
+    sent: list[bytes] = []
+    page.on("websocket", lambda ws: "/ws/consoles/" in ws.url and ws.on(
+        "framesent", lambda payload: sent.append(
+            payload if isinstance(payload, bytes) else payload.encode())))
+    open_spice(page, qemu_portal, qemu_cloud, qemu_server)
+
+    # Scale to fit, as the noVNC page does: the guest's screen fills the box one way and fits
+    # it the other, its aspect kept, down (a narrow window) and up (a wide one); unscaled it
+    # is the guest's own size.
+    fit = """() => {
+      const box = document.querySelector('[data-screen]');
+      const c = box.querySelector('canvas');
+      const r = c.getBoundingClientRect();
+      return {w: r.width, h: r.height, boxW: box.clientWidth, boxH: box.clientHeight,
+              natW: c.width, natH: c.height, vh: window.innerHeight};
+    }"""
+    for width in (560, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_timeout(300)
+        got = page.evaluate(fit)
+        assert got["w"] <= got["boxW"] and got["h"] <= got["boxH"], got
+        assert got["boxW"] - got["w"] < 2 or got["boxH"] - got["h"] < 2, got
+        assert abs(got["w"] / got["h"] - got["natW"] / got["natH"]) < 0.02, got
+        assert got["boxH"] <= 0.7 * got["vh"] + 1, got       # the page's box, not the guest's
+    page.uncheck('[data-action="scale"]')
+    unscaled = page.evaluate(fit)
+    assert (unscaled["w"], unscaled["h"]) == (unscaled["natW"], unscaled["natH"]), unscaled
+    page.check('[data-action="scale"]')
+
+    text = "Hello 'A>B|C&D' $HOME"
+    page.fill('[data-action="paste"] input[name=text]', text)
+    page.click('[data-action="paste"] button[type=submit]')
+    deadline = time.monotonic() + 10
+    while as_a_pc_guest_reads(spice_keys(sent)) != text and time.monotonic() < deadline:
+        page.wait_for_timeout(200)          # (Playwright delivers frame events meanwhile)
+    keys = spice_keys(sent)
+    assert as_a_pc_guest_reads(keys) == text, (keys, page.inner_text('[data-console-message]'))
+    assert [k for k in keys if k[0] & 0x7F in SC_SHIFT][-1] == (0x2A | 0x80, False)
+    assert page.input_value('[data-action="paste"] input[name=text]') == ""
+
+    # Ctrl-Alt-Del reaches the guest as keys too.
+    del sent[:]
+    page.click('[data-action="ctrl-alt-del"]')
+    deadline = time.monotonic() + 5
+    while len(spice_keys(sent)) < 6 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert spice_keys(sent) == [(0x1D, True), (0x38, True), (0x53E0, True), (0xD3E0, False),
+                                (0xB8, False), (0x9D, False)]

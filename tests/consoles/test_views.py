@@ -117,3 +117,26 @@ def test_full_window_view_is_a_page_of_its_own(portal_settings, cloud, alice_ser
         f"/consoles/{alice_server.id}/?view=full").content.decode()
     assert 'class="console-full"' in html and 'class="sidebar"' not in html
     assert len(ws_paths(html)) == 1
+
+
+def test_console_page_has_a_heading_and_leads_back_to_its_server(portal_settings, cloud,
+                                                                 alice_server):
+    from django.urls import reverse
+
+    def heading_and_back(client, *query):
+        html = client.get(f"/consoles/{alice_server.id}/{''.join(query)}").content.decode()
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+        back = re.search(r'<a href="([^"]+)" data-testid="console-back">', html)
+        return h1 and h1.group(1).strip(), back and back.group(1).replace("&amp;", "&")
+
+    alice = client_as(cloud, "alice")
+    title = f"Console · {alice_server.name}"
+    detail = reverse("vms:detail", args=[alice_server.id])
+    assert heading_and_back(alice) == (title, detail)
+    assert heading_and_back(alice, "?view=full") == (title, detail)
+    # Through the service account the server's page is not helpdesk's: back to the search.
+    assert heading_and_back(client_as(cloud, "helpdesk")) == (
+        title, f"/consoles/helpdesk/?q={alice_server.id}")
+    # The server page's Console tab sits under the server page's own heading.
+    tab = alice.get(f"/consoles/{alice_server.id}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<h1" not in tab and "console-back" not in tab

@@ -1,10 +1,41 @@
 // The SPICE console: @spice-project/spice-html5 on the portal's relay socket. It opens one
 // WebSocket per SPICE channel to the same URL; the portal's ticket allows exactly that.
 import * as SpiceHtml5 from "../vendor/spice-html5/src/main.js";
+import { Constants } from "../vendor/spice-html5/src/enums.js";
+import { SpiceMiniData, SpiceMsgcKeyDown, SpiceMsgcKeyUp } from "../vendor/spice-html5/src/spicemsg.js";
 import {
   everyConsole, reconnectWithFreshTicket, setState, showMessage, takeInitialPath, wireCommon,
   wsUrl,
 } from "./common.js";
+import { CTRL_ALT_DEL, keyStrokes, spiceScancode } from "./typing.js";
+
+// The inputs channel opens a moment after the screen: wait for it a little.
+async function readyInputs(conn, ms = 5000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const inputs = conn && conn.inputs;
+    if (inputs && inputs.state === "ready") return inputs;
+    if (!conn || Date.now() > until) return null;
+    await new Promise((resolve) => { setTimeout(resolve, 100); });
+  }
+}
+
+// Key events on the SPICE inputs channel, as scancodes. (spice-html5's own sendCtrlAltDel
+// looks for a global `sc` that a module page does not have.)
+async function sendKeys(conn, strokes) {
+  const inputs = await readyInputs(conn);
+  if (!inputs) return false;
+  for (const [, code, down] of strokes) {
+    const scancode = spiceScancode(code, down);
+    if (!scancode) continue;          // no PC key for it: SPICE has no keysyms
+    const key = down ? new SpiceMsgcKeyDown() : new SpiceMsgcKeyUp();
+    key.code = scancode;
+    const msg = new SpiceMiniData();
+    msg.build_msg(down ? Constants.SPICE_MSGC_INPUTS_KEY_DOWN : Constants.SPICE_MSGC_INPUTS_KEY_UP, key);
+    inputs.send_msg(msg);
+  }
+  return true;
+}
 
 function start(section) {
   const screen = section.querySelector("[data-screen]");
@@ -32,11 +63,39 @@ function start(section) {
 
   wireCommon(section, {
     onReconnect: reconnect,
-    onCtrlAltDel: () => conn && SpiceHtml5.sendCtrlAltDel(conn),
-    // spice-html5 draws at the guest's size; scaling is the canvas's CSS (console.css).
-    onScale: (on) => screen.classList.toggle("scaled", on),
+    onCtrlAltDel: () => sendKeys(conn, CTRL_ALT_DEL),
+    onScale: (on) => { screen.classList.toggle("scaled", on); fit(); },
   });
   screen.classList.add("scaled");
+  // spice-html5 draws at the guest's size: scaled, the canvas is sized to fill the screen
+  // box with its aspect kept, up or down, as noVNC's scaleViewport does; again whenever the
+  // box or the guest's screen (a new canvas) changes.
+  const fit = () => {
+    const canvas = screen.querySelector("canvas");
+    if (!canvas || !canvas.width || !canvas.height) return;
+    if (!screen.classList.contains("scaled")) {
+      canvas.style.width = canvas.style.height = "";
+      return;
+    }
+    const ratio = Math.min(screen.clientWidth / canvas.width, screen.clientHeight / canvas.height);
+    canvas.style.width = `${Math.floor(canvas.width * ratio)}px`;
+    canvas.style.height = `${Math.floor(canvas.height * ratio)}px`;
+  };
+  new ResizeObserver(fit).observe(screen);
+  new MutationObserver(fit).observe(screen, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["width", "height"] });
+  const paste = section.querySelector('form[data-action="paste"]');
+  paste.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const text = paste.elements.text.value;
+    if (!text) return;
+    if (await sendKeys(conn, keyStrokes(text))) {
+      paste.elements.text.value = "";
+      showMessage(section, "");
+    } else {
+      showMessage(section, "The console's keyboard is not connected: nothing was typed.");
+    }
+  });
   connect(takeInitialPath(section));
 }
 

@@ -1,10 +1,11 @@
-// Typing text into a noVNC console as a person on a US keyboard would: each character is
-// its physical key (KeyboardEvent.code), with Shift held around the characters that need
-// it. A guest behind qemu's VNC turns key events into PC scancodes: a bare keysym "A" or
-// ">" without Shift arrives as "a" or ".". With the key's code, noVNC sends qemu's extended
-// key event (the scancode itself) where the server offers it, and the keysym elsewhere.
+// Typing text into a console as a person on a US keyboard would: each character is its
+// physical key (KeyboardEvent.code), with Shift held around the characters that need it.
+// A guest behind qemu's VNC or SPICE sees keys, not characters: a bare keysym "A" or ">"
+// without Shift arrives as "a" or ".". noVNC sends the key's code as qemu's extended key
+// event where the server offers it, the keysym elsewhere; SPICE sends scancodes only.
 import KeyTable from "../vendor/novnc/core/input/keysym.js";
 import keysyms from "../vendor/novnc/core/input/keysymdef.js";
+import XtScancode from "../vendor/novnc/core/input/xtscancodes.js";
 
 // The US layout: code → [unshifted, shifted].
 const US_KEYS = {
@@ -27,23 +28,39 @@ for (const [code, [plain, shifted]] of Object.entries(US_KEYS)) {
 BY_CHAR.set("\n", { code: "Enter", shift: false, keysym: KeyTable.XK_Return });
 BY_CHAR.set("\t", { code: "Tab", shift: false, keysym: KeyTable.XK_Tab });
 
-// The key events for one character: [keysym, code, down] triples.
-export function keyEvents(ch) {
-  const key = BY_CHAR.get(ch);
-  if (!key) {
-    // Not on a US keyboard (é, €, ...): its keysym alone, for servers that map keysyms.
-    const sym = keysyms.lookup(ch.codePointAt(0));
-    return [[sym, null, true], [sym, null, false]];
+const SHIFT = [KeyTable.XK_Shift_L, "ShiftLeft"];
+
+// The key events that type `text`: [keysym, code, down] triples. A character that is not on
+// a US keyboard (é, €, ...) gets its keysym alone (code null), for servers that map keysyms.
+export function keyStrokes(text) {
+  const out = [];
+  for (const ch of text.replace(/\r\n?/g, "\n")) {
+    const key = BY_CHAR.get(ch);
+    const sym = (key && key.keysym) || keysyms.lookup(ch.codePointAt(0));
+    const code = key ? key.code : null;
+    if (key && key.shift) out.push([...SHIFT, true]);
+    out.push([sym, code, true], [sym, code, false]);
+    if (key && key.shift) out.push([...SHIFT, false]);
   }
-  const sym = key.keysym || keysyms.lookup(ch.codePointAt(0));
-  const press = [[sym, key.code, true], [sym, key.code, false]];
-  if (!key.shift) return press;
-  return [[KeyTable.XK_Shift_L, "ShiftLeft", true], ...press,
-    [KeyTable.XK_Shift_L, "ShiftLeft", false]];
+  return out;
+}
+
+// Ctrl-Alt-Del as key events.
+export const CTRL_ALT_DEL = [
+  [KeyTable.XK_Control_L, "ControlLeft", true], [KeyTable.XK_Alt_L, "AltLeft", true],
+  [KeyTable.XK_Delete, "Delete", true], [KeyTable.XK_Delete, "Delete", false],
+  [KeyTable.XK_Alt_L, "AltLeft", false], [KeyTable.XK_Control_L, "ControlLeft", false],
+];
+
+// A key's PC scancode (set 1) as SPICE's inputs channel wants it: the make code on press,
+// the break code (| 0x80) on release; an 0xE0-prefixed key as 0xE0 | code << 8.
+export function spiceScancode(code, down) {
+  const xt = XtScancode[code];
+  if (!xt) return 0;
+  const brk = down ? 0 : 0x80;
+  return xt > 0xff ? 0xe0 | (((xt & 0x7f) | brk) << 8) : xt | brk;
 }
 
 export function typeText(rfb, text) {
-  for (const ch of text.replace(/\r\n?/g, "\n")) {
-    for (const [sym, code, down] of keyEvents(ch)) rfb.sendKey(sym, code, down);
-  }
+  for (const [sym, code, down] of keyStrokes(text)) rfb.sendKey(sym, code, down);
 }
