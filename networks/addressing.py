@@ -87,6 +87,54 @@ def check_gateway(cidr: Network, gateway: Address,
                              f"{start}-{end}; Neutron would hand it to a server.")
 
 
+def check_range(cidr: Network, start: Address, end: Address) -> list[tuple[str, str]]:
+    """A pool range's own mistakes, each as (field, sentence): an address outside the
+    subnet is said so (under the address that is), before the order is looked at, so a
+    typo in the last address does not read as "the range is reversed"."""
+    problems = []
+    for field, addr in (("start", start), ("end", end)):
+        if addr.version != cidr.version or addr not in cidr:
+            problems.append((field, f"{addr} is not inside the subnet {cidr}."))
+    if problems:
+        return problems
+    if start > end:
+        return [("end", f"The last address {end} comes before the first {start}: swap "
+                        "them.")]
+    try:
+        check_pools_in(cidr, [(start, end)])
+    except ValueError as exc:
+        problems.append(("end" if end == cidr.broadcast_address else "start", str(exc)))
+    return problems
+
+
+def check_range_gateway(cidr: Network, gateway: Address, start: Address, end: Address,
+                        automatic: bool) -> None:
+    """The pool's upstream gateway must be in the subnet and outside the range of
+    floating IPs (Neutron would otherwise refuse, or hand the gateway to a router)."""
+    if automatic:
+        if start <= gateway <= end:
+            raise ValueError(f"The range {start}-{end} holds {gateway}, the subnet's first "
+                             "address, which becomes the upstream gateway when none is "
+                             f"given: start the range after {gateway}, or give the "
+                             "gateway's address.")
+        return
+    check_gateway(cidr, gateway, [])
+    if start <= gateway <= end:
+        raise ValueError(f"The gateway {gateway} is inside the range {start}-{end}: a "
+                         "floating IP would be handed the gateway's address. Move the "
+                         "range or the gateway.")
+
+
+def check_no_overlap_ranges(cidr: Network, ranges: Iterable[tuple[str, str]]) -> None:
+    """ranges: (name, cidr) of the pool's existing ranges (its subnets)."""
+    for name, other in ranges:
+        other_net = ipaddress.ip_network(other, strict=False)
+        if other_net.version == cidr.version and cidr.overlaps(other_net):
+            label = f" (“{name}”)" if name else ""
+            raise ValueError(f"{cidr} overlaps the pool's existing range {other}{label}: "
+                             "choose a subnet outside it.")
+
+
 def auto_gateway(cidr: Network) -> Address:
     """The gateway Neutron picks when none is given: the first address after the network."""
     return cidr.network_address + 1

@@ -244,35 +244,9 @@ class RuleForm(_Form):
                 for proto, lo, hi in specs]
 
 
-class PoolForm(_Form):
-    name = forms.CharField(**NAME)
-    network_type = forms.ChoiceField(label="Type", choices=[("flat", "Flat"),
-                                                            ("vlan", "VLAN")],
-                                     widget=forms.RadioSelect, initial="flat")
-    physnet = forms.ChoiceField(label="Physical network")
-    vlan_id = forms.IntegerField(label="VLAN id", required=False)
-    shared = forms.BooleanField(label="Shared with all projects", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["physnet"].choices = [(p, p) for p in settings.PORTAL_PHYSNETS]
-
-    def clean(self):
-        data = super().clean()
-        vlan = data.get("vlan_id")
-        if data.get("network_type") == "vlan":
-            if vlan is None:
-                self.add_error("vlan_id", "A VLAN pool needs a VLAN id (1–4094).")
-            elif not 1 <= vlan <= 4094:
-                self.add_error("vlan_id", "A VLAN id is between 1 and 4094.")
-        elif vlan is not None:
-            self.add_error("vlan_id", "A flat pool has no VLAN id; choose VLAN or leave it "
-                                      "empty.")
-        return data
-
-
 class RangeForm(_Form):
-    """An allocation range of a pool: a subnet of the external network, DHCP off."""
+    """An allocation range of a pool: a subnet of the external network, DHCP off.
+    `other_subnets` are the pool's existing ranges, (name, cidr) each."""
 
     cidr = forms.CharField(label="Subnet (CIDR)", max_length=64)
     gateway_ip = forms.CharField(label="Upstream gateway", required=False, max_length=64,
@@ -286,26 +260,73 @@ class RangeForm(_Form):
 
     def clean(self):
         data = super().clean()
+        self.clean_range(data)
+        return data
+
+    def clean_range(self, data) -> None:
+        """Each mistake under the field it concerns: an address outside the subnet, a
+        reversed range, a subnet overlapping one of the pool's ranges, the gateway
+        inside the range."""
         cidr = self._check("cidr", addressing.parse_cidr, data.get("cidr") or "")
         start = self._check("start", addressing.parse_address, data.get("start") or "")
         end = self._check("end", addressing.parse_address, data.get("end") or "")
-        if None in (cidr, start, end):
-            return data
-        self._check("cidr", addressing.check_no_overlap, cidr, self.other_subnets)
-        pools = [(start, end)]
-        if start > end:
-            self.add_error("end", "The last address is before the first.")
-        else:
-            self._check("end", addressing.check_pools_in, cidr, pools)
+        gateway = None
         if data.get("gateway_ip"):
-            gw = self._check("gateway_ip", addressing.parse_address, data["gateway_ip"])
-            if gw is not None:
-                self._check("gateway_ip", addressing.check_gateway, cidr, gw, pools)
-            data["gateway"] = gw
-        else:
-            self._check("start", addressing.check_gateway, cidr,
-                        addressing.auto_gateway(cidr), pools)
-        data.update(cidr_net=cidr, pools=pools)
+            gateway = self._check("gateway_ip", addressing.parse_address, data["gateway_ip"])
+        if cidr is not None:
+            self._check("cidr", addressing.check_no_overlap_ranges, cidr, self.other_subnets)
+        if None in (cidr, start, end) or data.get("gateway_ip") and gateway is None:
+            return
+        problems = addressing.check_range(cidr, start, end)
+        for field, message in problems:
+            self.add_error(field, message)
+        if not problems:
+            if gateway is not None:
+                self._check("gateway_ip", addressing.check_range_gateway, cidr, gateway,
+                            start, end, False)
+            else:
+                self._check("start", addressing.check_range_gateway, cidr,
+                            addressing.auto_gateway(cidr), start, end, True)
+        data.update(cidr_net=cidr, pools=[(start, end)], gateway=gateway)
+
+    def first_range(self) -> dict:
+        """The range as create_pool / add_range take it."""
+        d = self.cleaned_data
+        return {"cidr": d["cidr_net"], "pools": addressing.pools_body(d["pools"]),
+                "gateway": d["gateway"]}
+
+
+class PoolForm(RangeForm):
+    """A new pool and its first allocation range, in one form (more ranges are added on
+    the pool's page)."""
+
+    name = forms.CharField(**NAME)
+    network_type = forms.ChoiceField(label="Type", choices=[("flat", "Flat"),
+                                                            ("vlan", "VLAN")],
+                                     widget=forms.RadioSelect, initial="flat")
+    physnet = forms.ChoiceField(label="Physical network")
+    vlan_id = forms.IntegerField(label="VLAN id", required=False)
+    shared = forms.BooleanField(label="Shared with all projects", required=False)
+
+    field_order = ["name", "network_type", "physnet", "vlan_id", "shared",
+                   "cidr", "gateway_ip", "start", "end"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["physnet"].choices = [(p, p) for p in settings.PORTAL_PHYSNETS]
+        self.fields["cidr"].label = "First range: subnet (CIDR)"
+
+    def clean(self):
+        data = super().clean()
+        vlan = data.get("vlan_id")
+        if data.get("network_type") == "vlan":
+            if vlan is None:
+                self.add_error("vlan_id", "A VLAN pool needs a VLAN id (1–4094).")
+            elif not 1 <= vlan <= 4094:
+                self.add_error("vlan_id", "A VLAN id is between 1 and 4094.")
+        elif vlan is not None:
+            self.add_error("vlan_id", "A flat pool has no VLAN id; choose VLAN or leave it "
+                                      "empty.")
         return data
 
 

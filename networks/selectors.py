@@ -86,10 +86,20 @@ def network_subnets(actor, network_id: str, exclude: str | None = None) -> list[
             if s["id"] != exclude]
 
 
+def segment(net: dict) -> dict:
+    """The provider attributes under names a template can read (Neutron's keys have a
+    colon: provider:network_type, provider:physical_network, provider:segmentation_id;
+    they are absent for a token that may not see them)."""
+    net["network_type"] = net.get("provider:network_type") or ""
+    net["physical_network"] = net.get("provider:physical_network") or ""
+    net["segmentation_id"] = net.get("provider:segmentation_id")
+    return net
+
+
 def pools(actor) -> list[dict]:
     """Floating IP pools: the external networks this actor may see."""
     rows = collection(actor.conn.network, "/networks", "networks", **{"router:external": "True"})
-    return sorted(rows, key=lambda n: n["name"])
+    return sorted((segment(n) for n in rows), key=lambda n: n["name"])
 
 
 # --- routers ------------------------------------------------------------------------
@@ -247,7 +257,8 @@ def pool_detail(actor, pool_id: str) -> dict:
                   for s in a.get("subnet_ip_availability", [])}
     for s in got["subnets"]:
         s["usage"] = _usage(per_subnet.get(s["id"]))
-    return {"pool": got["pool"], "subnets": sorted(got["subnets"], key=lambda s: s["cidr"]),
+    return {"pool": segment(got["pool"]),
+            "subnets": sorted(got["subnets"], key=lambda s: s["cidr"]),
             "usage": _usage(got["avail"][0] if got["avail"] else None)}
 
 

@@ -33,9 +33,9 @@ class PoolCreate(AdminRequiredMixin, CloudFormView):
     def act(self, form, ctx):
         d = form.cleaned_data
         pool = services.create_pool(self.actor, d["name"], d["network_type"], d["physnet"],
-                                    d["vlan_id"], d["shared"])
-        messages.success(self.request, f"Pool “{pool.name}” created. Add an allocation "
-                                       "range to it.")
+                                    d["vlan_id"], d["shared"], first_range=form.first_range())
+        messages.success(self.request, f"Pool “{pool.name}” created with the range "
+                                       f"{d['start']}–{d['end']}.")
         return redirect("networks:pool", pool_id=pool.id)
 
 

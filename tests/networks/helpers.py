@@ -1,6 +1,7 @@
 """Helpers for the networks tests: log in with the Django test client, read what the page
 says, and sweep away everything a test created (by name prefix, as admin)."""
 
+import html as html_lib
 import random
 import re
 import time
@@ -13,7 +14,7 @@ from tests.pages import form_error, login, text  # noqa: F401 (re-exported)
 
 def field_error(resp, field: str) -> str:
     m = re.search(rf'data-testid="error-{field}">(.*?)</p>', resp.content.decode(), re.S)
-    return m.group(1).strip() if m else ""
+    return html_lib.unescape(m.group(1).strip()) if m else ""
 
 
 def follow_messages(client, resp) -> str:

@@ -71,36 +71,79 @@ def test_edit_keeps_cidr_and_skips_overlap():
     assert "cidr" not in form.neutron_body()
 
 
+RANGE = {"cidr": "198.51.100.0/24", "start": "198.51.100.10", "end": "198.51.100.100"}
+
+
 @pytest.mark.parametrize("data,field,words", [
     ({"network_type": "vlan"}, "vlan_id", "needs a VLAN id"),
     ({"network_type": "vlan", "vlan_id": "0"}, "vlan_id", "between 1 and 4094"),
     ({"network_type": "vlan", "vlan_id": "4095"}, "vlan_id", "between 1 and 4094"),
     ({"network_type": "flat", "vlan_id": "10"}, "vlan_id", "A flat pool has no VLAN id"),
     ({"network_type": "flat", "physnet": "physnet9"}, "physnet", "Select a valid choice"),
+    ({"network_type": "flat", "cidr": ""}, "cidr", "required"),
+    ({"network_type": "flat", "end": "198.51.101.5"}, "end", "not inside the subnet"),
 ])
 def test_pool_form_refuses(data, field, words):
-    form = PoolForm({"name": "p", "physnet": "physnet1", **data})
+    form = PoolForm({"name": "p", "physnet": "physnet1", **RANGE, **data})
     assert not form.is_valid()
     assert words in " ".join(form.errors[field])
 
 
-def test_pool_form_vlan_ok():
-    assert PoolForm({"name": "p", "physnet": "physnet1", "network_type": "vlan",
-                     "vlan_id": "4094"}).is_valid()
+def test_pool_form_takes_its_first_range():
+    form = PoolForm({"name": "p", "physnet": "physnet1", "network_type": "vlan",
+                     "vlan_id": "4094", **RANGE, "gateway_ip": "198.51.100.254"})
+    assert form.is_valid(), form.errors
+    first = form.first_range()
+    assert (str(first["cidr"]), first["pools"], str(first["gateway"])) == (
+        "198.51.100.0/24", [{"start": "198.51.100.10", "end": "198.51.100.100"}],
+        "198.51.100.254")
+    assert list(form.fields)[:5] == ["name", "network_type", "physnet", "vlan_id", "shared"]
 
 
-@pytest.mark.parametrize("data,field,words", [
-    ({"start": "198.51.100.200", "end": "198.51.101.5"}, "end", "is not inside"),
-    ({"start": "198.51.100.50", "end": "198.51.100.10"}, "end", "before the first"),
-    ({"start": "198.51.100.1", "end": "198.51.100.10"}, "start", "gateway 198.51.100.1"),
-    ({"gateway_ip": "198.51.100.20"}, "gateway_ip", "inside the allocation pool"),
-    ({"cidr": "198.51.101.0/23"}, "cidr", "Did you mean"),
+@pytest.mark.parametrize("data,errors", [
+    # Outside the subnet: said so, under the address that is, whatever the order.
+    ({"start": "198.51.100.200", "end": "198.51.101.5"},
+     {"end": "198.51.101.5 is not inside the subnet 198.51.100.0/24."}),
+    ({"start": "198.51.100.50", "end": "198.51.10.60"},
+     {"end": "198.51.10.60 is not inside the subnet 198.51.100.0/24."}),
+    ({"start": "10.0.0.1", "end": "198.51.100.60"},
+     {"start": "10.0.0.1 is not inside the subnet 198.51.100.0/24."}),
+    # Reversed.
+    ({"start": "198.51.100.50", "end": "198.51.100.10"},
+     {"end": "The last address 198.51.100.10 comes before the first 198.51.100.50: "
+             "swap them."}),
+    # The gateway inside the range: automatic (the first address) or given.
+    ({"start": "198.51.100.1", "end": "198.51.100.10"},
+     {"start": "The range 198.51.100.1-198.51.100.10 holds 198.51.100.1, the subnet's "
+               "first address, which becomes the upstream gateway when none is given: "
+               "start the range after 198.51.100.1, or give the gateway's address."}),
+    ({"gateway_ip": "198.51.100.20"},
+     {"gateway_ip": "The gateway 198.51.100.20 is inside the range "
+                    "198.51.100.10-198.51.100.100: a floating IP would be handed the "
+                    "gateway's address. Move the range or the gateway."}),
+    ({"gateway_ip": "198.51.101.1"},
+     {"gateway_ip": "The gateway 198.51.101.1 is not inside 198.51.100.0/24."}),
+    ({"end": "198.51.100.255"},
+     {"end": "The pool 198.51.100.10-198.51.100.255 includes the network or broadcast "
+             "address of 198.51.100.0/24."}),
+    ({"cidr": "198.51.101.0/23"}, {"cidr": "“198.51.101.0/23” has host bits set. Did you "
+                                           "mean 198.51.100.0/23?"}),
 ])
-def test_range_form_refuses(data, field, words):
-    form = RangeForm({"cidr": "198.51.100.0/24", "start": "198.51.100.10",
-                      "end": "198.51.100.100", **data})
+def test_range_form_says_what_is_wrong(data, errors):
+    form = RangeForm({**RANGE, **data})
     assert not form.is_valid()
-    assert words in " ".join(form.errors[field])
+    assert {f: " ".join(e) for f, e in form.errors.items()} == errors
+
+
+def test_range_form_refuses_a_subnet_overlapping_an_existing_range():
+    form = RangeForm({"cidr": "198.51.100.128/25", "start": "198.51.100.130",
+                      "end": "198.51.100.140"},
+                     other_subnets=[("public-198.51.100.0/24", "198.51.100.0/24")])
+    assert not form.is_valid()
+    assert form.errors["cidr"] == [
+        "198.51.100.128/25 overlaps the pool's existing range 198.51.100.0/24 "
+        "(“public-198.51.100.0/24”): choose a subnet outside it."]
+    assert set(form.errors) == {"cidr"}
 
 
 def rule(**data):

@@ -14,26 +14,45 @@ pytestmark = pytest.mark.django_db
 def test_pool_create_range_usage_delete(as_, cloud, prefix, admin_conn):
     admin = as_("admin")
     vlan = random.randint(3000, 3999)
+    # One form: the pool and its first range.
     resp = admin.post("/network/pools/create/", {"name": f"{prefix}-ext", "network_type": "vlan",
                                                  "physnet": "physnet1", "vlan_id": str(vlan),
-                                                 "shared": "on"})
+                                                 "shared": "on", "cidr": "198.19.20.0/24",
+                                                 "start": "198.19.20.10",
+                                                 "end": "198.19.20.19"})
     assert resp.status_code == 302, form_error(resp)
     pool = admin_conn.network.find_network(f"{prefix}-ext")
     assert (pool.is_router_external, pool.is_shared, pool.provider_network_type,
             pool.provider_segmentation_id) == (True, True, "vlan", vlan)
+    (first,) = admin_conn.network.subnets(network_id=pool.id)
+    assert (first.cidr, first.allocation_pools, first.is_dhcp_enabled) == (
+        "198.19.20.0/24", [{"start": "198.19.20.10", "end": "198.19.20.19"}], False)
 
     resp = admin.post("/network/pools/create/", {"name": f"{prefix}-dup", "network_type": "vlan",
-                                                 "physnet": "physnet1", "vlan_id": str(vlan)})
+                                                 "physnet": "physnet1", "vlan_id": str(vlan),
+                                                 "cidr": "198.19.21.0/24",
+                                                 "start": "198.19.21.10",
+                                                 "end": "198.19.21.19"})
     assert resp.status_code == 400
     assert form_error(resp) == f"VLAN {vlan} on physnet1 is already used by another network."
 
     url = f"/network/pools/{pool.id}/"
-    resp = admin.post(url, {"cidr": "198.19.20.0/24", "start": "198.19.20.10",
-                            "end": "198.19.20.19"})
-    assert resp.status_code == 302, form_error(resp)
+    # Type, physnet and VLAN on both pages (Neutron's keys are provider:...).
+    assert f"vlan on physnet1, VLAN {vlan} · shared" in text(admin.get(url))
+    assert f"vlan on physnet1, VLAN {vlan}" in text(admin.get("/network/pools/"))
+    # More ranges on the pool's page, each mistake in its own words.
     resp = admin.post(url, {"cidr": "198.19.20.128/25", "start": "198.19.20.130",
                             "end": "198.19.20.140"})
-    assert "overlaps the subnet" in field_error(resp, "cidr")
+    assert field_error(resp, "cidr") == ("198.19.20.128/25 overlaps the pool's existing range "
+                                         f"198.19.20.0/24 (“{prefix}-ext-198.19.20.0/24”): "
+                                         "choose a subnet outside it.")
+    resp = admin.post(url, {"cidr": "198.19.22.0/24", "start": "198.19.22.10",
+                            "end": "198.19.2.20"})
+    assert field_error(resp, "end") == "198.19.2.20 is not inside the subnet 198.19.22.0/24."
+    resp = admin.post(url, {"cidr": "198.19.22.0/24", "start": "198.19.22.1",
+                            "end": "198.19.22.20"})
+    assert "becomes the upstream gateway" in field_error(resp, "start")
+    assert len(list(admin_conn.network.subnets(network_id=pool.id))) == 1
 
     alice = cloud.connect("alice")
     fip = alice.network.create_ip(floating_network_id=pool.id)
@@ -45,7 +64,7 @@ def test_pool_create_range_usage_delete(as_, cloud, prefix, admin_conn):
     page = follow_messages(admin, admin.post(f"{url}delete/"))
     assert f"The pool “{prefix}-ext” still has 1 floating IP allocated. Release them first." \
         in page
-    (subnet,) = admin_conn.network.subnets(network_id=pool.id)
+    subnet = first
     page = follow_messages(admin, admin.post(f"{url}ranges/{subnet.id}/delete/"))
     assert "Addresses from this range are in use" in page
 
@@ -82,3 +101,25 @@ def test_admin_pages_refuse_tenants(as_):
     for url in ("/network/pools/", "/network/pools/create/", "/network/pools/floating-ips/",
                 "/network/pools/quotas/"):
         assert alice.get(url).status_code == 403, url
+
+
+def test_a_refused_first_range_leaves_no_pool_behind(portal_settings, cloud, prefix,
+                                                     admin_conn):
+    """Neutron refuses the range (a pool outside its subnet: what the form would have
+    caught): the network made a moment before is deleted again, and the message says so."""
+    import ipaddress
+
+    from networks import services
+    from portal.actor import Actor
+    from portal.errors import CloudRefused
+
+    actor = Actor.service(admin_conn.current_project_id)
+    with pytest.raises(CloudRefused) as refused:
+        services.create_pool(actor, f"{prefix}-bad", "vlan", "physnet1",
+                             random.randint(3000, 3999), False, first_range={
+                                 "cidr": ipaddress.ip_network("198.19.30.0/24"),
+                                 "pools": [{"start": "198.19.31.10", "end": "198.19.31.20"}],
+                                 "gateway": None})
+    assert refused.value.message.startswith("The range was refused, so the pool was not "
+                                            "created: ")
+    assert admin_conn.network.find_network(f"{prefix}-bad") is None
