@@ -68,26 +68,30 @@ def console_server(actor, server_id: str) -> ConsoleServer:
 # --- helpdesk ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Address:
+    addr: str
+    network: str         # Nova's `addresses` are keyed by network name
+    floating: bool
+
+
+@dataclass(frozen=True)
 class ServerFacts:
     id: str
     name: str
     status: str
     project_id: str
     project_name: str
-    addresses: list[str]
+    addresses: list[Address]
     flavor: str
     image: str
     host: str
     created: str
 
 
-def _addresses(server) -> list[str]:
-    out = []
-    for entries in (server.addresses or {}).values():
-        for entry in entries:
-            kind = entry.get("OS-EXT-IPS:type", "")
-            out.append(f"{entry.get('addr')}{' (floating)' if kind == 'floating' else ''}")
-    return out
+def _addresses(server) -> list[Address]:
+    return [Address(entry.get("addr", ""), network,
+                    entry.get("OS-EXT-IPS:type", "") == "floating")
+            for network, entries in (server.addresses or {}).items() for entry in entries]
 
 
 def _facts(server, projects: dict) -> ServerFacts:
@@ -108,10 +112,39 @@ def _first(servers, limit: int) -> list:
     return list(itertools.islice(servers, limit))
 
 
+_IPV4_PART = re.compile(r"[0-9.]*[0-9][0-9.]*")
+_IPV6_PART = re.compile(r"[0-9a-f:]*:[0-9a-f:]*")
+
+
+def _ip_part(query: str) -> tuple[str, str] | None:
+    """(openstacksdk's filter, value) when `query` is an address or part of one: Nova's
+    ip/ip6 filter is a substring of a fixed IP (Neutron's ip-substring-filtering)."""
+    text = query.lower()
+    if _IPV4_PART.fullmatch(text):
+        return "ipv4_address", text
+    if _IPV6_PART.fullmatch(text):
+        return "ipv6_address", text
+    return None
+
+
+def _by_floating_ip(conn, address: str, limit: int) -> list:
+    """The servers behind floating IP `address`: Neutron's floating IPs with that address
+    (one call; an address is on one port per external network), their ports' devices."""
+    fips = list(conn.network.ips(floating_ip_address=address))
+    devices = {(f.port_details or {}).get("device_id") for f in fips if f.port_id}
+    missing = [f.port_id for f in fips if f.port_id and not f.port_details]
+    if missing:       # a Neutron without fip-port-details: the ports, in one call
+        devices |= {p.device_id for p in conn.network.ports(id=missing)}
+    devices.discard(None)
+    devices.discard("")
+    # One device per address in practice (an address is unique on its external network).
+    return [s for s in (_get(conn, d) for d in sorted(devices)[:limit]) if s is not None]
+
+
 def helpdesk_search(query: str, limit: int = 50) -> list[ServerFacts]:
-    """Servers of every project whose ID is `query`, whose name contains it, or with that IP
-    (the service account, all_tenants). Name and IP searches run concurrently; one extra call
-    names the projects."""
+    """Servers of every project whose ID is `query`, whose name contains it, with a fixed IP
+    that contains it, or with it as floating IP (the service account, all_tenants). The
+    searches run concurrently; one extra call names the projects."""
     query = query.strip()
     if not query:
         return []
@@ -122,16 +155,18 @@ def helpdesk_search(query: str, limit: int = 50) -> list[ServerFacts]:
         calls["by_id"] = lambda: [s for s in [_get(conn, query)] if s is not None]
     except ValueError:
         pass
-    # Nova's name and ip filters are regular expressions: the person typed plain text.
+    # Nova's name filter is a regular expression: the person typed plain text.
     pattern = re.escape(query)
     calls["by_name"] = lambda: _first(conn.compute.servers(
         all_projects=True, name=pattern, limit=limit), limit)
-    exact = exact_address(query)
-    if exact:
-        field = "ipv6_address" if ":" in exact else "ipv4_address"
+    exact = exact_address(query) if _ip_part(query) else None
+    if ip := _ip_part(query):
+        field, value = ip
         calls["by_ip"] = lambda: [s for s in _first(conn.compute.servers(
-            all_projects=True, limit=limit, **{field: exact}), limit)
-            if has_address(s.addresses, exact)]
+            all_projects=True, limit=limit, **{field: exact or value}), limit)
+            if not exact or has_address(s.addresses, exact)]
+    if exact:
+        calls["by_floating_ip"] = lambda: _by_floating_ip(conn, exact, limit)
     calls["projects"] = lambda: {p.id: p.name for p in conn.identity.projects()}
     found = gather(**calls)
     projects = found.pop("projects")

@@ -2,6 +2,7 @@
 the types the cloud does not offer, the helpdesk search, the audit page's scope."""
 
 import re
+import time
 
 import pytest
 
@@ -87,6 +88,62 @@ def test_helpdesk_search_by_name_id_and_ip(portal_settings, cloud, alice_server)
         assert "Open console" in html
     # The search page is read-only: no form that changes anything.
     assert 'method="post"' not in html.split('<main class="content">')[1].lower()
+
+
+@pytest.fixture(scope="module")
+def floating_ip(cloud, alice_server):
+    """A floating IP on alice's server (a router from its subnet to the external network)."""
+    conn = cloud.connect("alice")
+    ext = conn.network.find_network(cloud.external_network)
+    port = next(conn.network.ports(device_id=alice_server.id))
+    router = conn.network.create_router(name=f"{alice_server.name}-router",
+                                        external_gateway_info={"network_id": ext.id})
+    try:
+        conn.network.add_interface_to_router(router, subnet_id=port.fixed_ips[0]["subnet_id"])
+        fip = conn.network.create_ip(floating_network_id=ext.id, port_id=port.id)
+        try:
+            yield fip.floating_ip_address
+        finally:
+            conn.network.delete_ip(fip)
+            conn.network.remove_interface_from_router(
+                router, subnet_id=port.fixed_ips[0]["subnet_id"])
+    finally:
+        conn.network.delete_router(router)
+
+
+def result_rows(html: str) -> dict[str, str]:
+    """The helpdesk results, by server ID: each row's HTML."""
+    return {m.group(1): m.group(0) for m in re.finditer(
+        r"<tr>\s*<td>[^<]*</td>\s*<td><code>([0-9a-f-]{36})</code>.*?</tr>", html, re.S)}
+
+
+def test_helpdesk_finds_a_server_by_floating_and_partial_ip_and_names_networks(
+        portal_settings, cloud, alice_server, floating_ip):
+    helpdesk = client_as(cloud, "helpdesk")
+    network, entries = next(iter(alice_server.addresses.items()))
+    fixed = entries[0]["addr"]
+    partial = fixed.rsplit(".", 1)[0] + "."          # "10.66.0."
+    for query in (floating_ip, partial, fixed):
+        rows = result_rows(helpdesk.get("/consoles/helpdesk/", {"q": query}).content.decode())
+        assert alice_server.id in rows, f"search for {query!r} missed the server"
+        row = rows[alice_server.id]
+        # Each address says which network it is on; the floating one says it is floating.
+        assert re.search(rf'data-address="{re.escape(fixed)}">.*?on {re.escape(network)}<',
+                         row, re.S), row
+        assert re.search(rf'data-address="{re.escape(floating_ip)}">.*?floating.*?on ',
+                         row, re.S), row
+    # A whole address is that address, not every one that contains it.
+    rows = result_rows(helpdesk.get("/consoles/helpdesk/", {"q": fixed + "9"}).content.decode())
+    assert alice_server.id not in rows
+    if cloud.is_devcloud:     # list calls, whatever the number of results: none per row
+        since = time.time()
+        helpdesk.get("/consoles/helpdesk/", {"q": floating_ip})
+        calls = cloud.devcloud.admin_api("GET", f"stats?since={since}")["calls"]
+        reads = sorted(c["route"] for c in calls if c["method"] == "GET")
+        # name, fixed IP (Nova lists), the floating IP (Neutron), its one server, projects
+        assert reads == ["/compute/v2.1/servers/detail", "/compute/v2.1/servers/detail",
+                         "/compute/v2.1/servers/{server_id}", "/networking/v2.0/floatingips",
+                         "/v3/projects"], reads
 
 
 def test_helpdesk_search_is_for_helpdesk_and_admins(portal_settings, cloud):
