@@ -7,6 +7,7 @@ network is "servers are attached", on a pool it is "floating IPs are allocated")
 Anything not mapped is shown with Neutron's own message, never swallowed.
 """
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -37,15 +38,33 @@ def refusal(exc: os_exc.HttpException) -> Refusal:
     return Refusal(exc.status_code or 0, kind, message or exc.details or exc.message or "")
 
 
+# Neutron's quota resource names (its OverQuota message lists them) in a tenant's words.
+QUOTA_WORDS = {"network": "network", "subnet": "subnet", "router": "router", "port": "port",
+               "floatingip": "floating IP", "security_group": "security group",
+               "security_group_rule": "security group rule", "subnetpool": "subnet pool",
+               "rbac_policy": "sharing (RBAC) policy"}
+
+
+def quota_named(message: str) -> str:
+    """The quotas a Neutron OverQuota message names ("Quota exceeded for resources:
+    ['port']."), in words: "port", "network and subnet"; "" when it names none."""
+    names = re.findall(r"'(\w+)'", message.partition("resources:")[2])
+    words = [QUOTA_WORDS.get(n, n.replace("_", " ")) for n in names]
+    return " and ".join(words)
+
+
 def explain(exc: os_exc.HttpException, messages: dict[str, str], **context) -> CloudRefused:
     """The CloudRefused for exc: messages[type] formatted with context, else Neutron's own
-    message. 401 is not ours to explain: the middleware logs the person out."""
+    message. 401 is not ours to explain: the middleware logs the person out.
+    `{quota}` in a message is the quota Neutron says was hit (OverQuota names it), else
+    the operation's own (messages["quota"])."""
     if exc.status_code == 401:
         raise exc
     r = refusal(exc)
     template = messages.get(r.type) or messages.get(str(r.status))
     if template:
-        return CloudRefused(template.format(neutron=r.message, **context), r)
+        quota = quota_named(r.message) or messages.get("quota", "")
+        return CloudRefused(template.format(neutron=r.message, quota=quota, **context), r)
     return CloudRefused(f"The cloud refused: {r.message}", r)
 
 
@@ -96,13 +115,15 @@ SUBNET = {
     "OverlappingAllocationPools": "{neutron}",
     "SubnetInUse": "Subnet “{name}” still has addresses in use (servers, router interfaces "
                    "or floating IPs). Remove them first.",
-    "OverQuota": "Your project has used its subnet quota.",
+    "OverQuota": "Your project has used its {quota} quota.",
+    "quota": "subnet",
 }
 
-NETWORK = {"OverQuota": "Your project has used its network quota."}
+NETWORK = {"OverQuota": "Your project has used its {quota} quota.", "quota": "network"}
 
 ROUTER = {
-    "OverQuota": "Your project has used its router quota.",
+    "OverQuota": "Your project has used its {quota} quota.",
+    "quota": "router",
     "IpAddressGenerationFailure": "The pool “{pool}” has no free address for the router's "
                                   "gateway.",
     "ExternalGatewayForFloatingIPNotFound": "{neutron}",

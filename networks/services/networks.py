@@ -95,6 +95,10 @@ def quick_network(actor, name: str, cidr, dns: list, pool: dict) -> dict:
     net_api = actor.conn.network
     undo = []
     step = "network"
+    # Each step's refusals in its own words: a quota names the one Neutron says was hit
+    # (network, subnet, router, or the port of the router's interface).
+    words = {"network": errors.NETWORK, "subnet": errors.SUBNET, "router": errors.ROUTER,
+             "router interface": {**errors.ROUTER, "quota": "port"}}
     try:
         net = net_api.create_network(name=name)
         undo.append(lambda: net_api.delete_network(net.id))
@@ -115,8 +119,7 @@ def quick_network(actor, name: str, cidr, dns: list, pool: dict) -> dict:
         if exc.status_code == 401:
             raise
         _undo(undo)
-        why = errors.explain(exc, {**errors.NETWORK, **errors.SUBNET, **errors.ROUTER},
-                             pool=pool["name"], name=name)
+        why = errors.explain(exc, words[step], pool=pool["name"], name=name)
         raise CloudRefused(f"Creating the {step} failed, so nothing was created: "
                            f"{why.message}", why.cause) from exc
     announce(actor, "network.quick_create", f"{name} ({net.id})",

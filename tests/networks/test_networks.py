@@ -185,3 +185,30 @@ def test_quick_path_rolls_back_when_the_gateway_pool_is_full(as_, cloud, prefix,
     assert conn.network.find_network(f"{prefix}-rb") is None
     assert not list(conn.network.subnets(project_id=conn.current_project_id,
                                          name=f"{prefix}-rb-subnet"))
+
+
+@pytest.mark.parametrize("quota,step", [("networks", "network"), ("subnets", "subnet"),
+                                        ("routers", "router"),
+                                        ("ports", "router interface")])
+def test_quick_path_over_a_quota_names_that_quota_and_leaves_nothing(as_, cloud, prefix,
+                                                                     pool, admin_conn,
+                                                                     quota, step):
+    """Each quota the quick path can hit, named as Neutron names it (not "router" for
+    all), and every step before it undone."""
+    alice, conn = as_("alice"), cloud.connect("alice")
+    pid = conn.current_project_id
+    before = admin_conn.network.get_quota(pid)
+    used = getattr(admin_conn.network.get_quota(pid, details=True), quota)["used"]
+    admin_conn.network.update_quota(pid, **{quota: used})
+    try:
+        resp = alice.post("/network/new/", {"name": f"{prefix}-qq", "cidr": "10.53.0.0/24",
+                                            "pool": pool["id"]})
+    finally:
+        admin_conn.network.update_quota(pid, **{quota: getattr(before, quota)})
+    assert resp.status_code == 400
+    noun = quota[:-1]
+    assert form_error(resp) == (f"Creating the {step} failed, so nothing was created: "
+                                f"Your project has used its {noun} quota.")
+    assert conn.network.find_network(f"{prefix}-qq") is None
+    assert not list(conn.network.subnets(project_id=pid, name=f"{prefix}-qq-subnet"))
+    assert conn.network.find_router(f"{prefix}-qq-router") is None
