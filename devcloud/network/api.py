@@ -1,6 +1,45 @@
-"""Request helpers shared by the resource handlers: body parsing, write policy."""
+"""What the resource handlers share: body parsing, write policy, and the list, show and
+delete handlers every Neutron resource has (they differ only in names and renderers)."""
 
+from aiohttp import web
+
+from . import listing
 from .util import CloudError, bad_request, policy
+
+
+def _view(render, state, with_state: bool):
+    return (lambda ctx, obj: render(ctx, obj, state)) if with_state else render
+
+
+def list_handler(coll: str, render, fields: set, with_state: bool = False):
+    """GET /<coll>: Neutron's visibility, filters, sorting, paging and fields."""
+    async def list_(request):
+        state = request.app["neutron"]
+        return listing.list_response(request, state, coll, coll,
+                                     _view(render, state, with_state), fields)
+    return list_
+
+
+def show_handler(coll: str, member: str, render, with_state: bool = False):
+    """GET /<coll>/{id}: the object if the caller may see it, with `fields` applied."""
+    async def show(request):
+        state, ctx = request.app["neutron"], request["ctx"]
+        obj = state.get(ctx, coll, request.match_info["id"])
+        view = _view(render, state, with_state)(ctx, obj)
+        return web.json_response({member: listing.select_fields(
+            view, request.query.getall("fields", []))})
+    return show
+
+
+def delete_handler(coll: str, rule: str, delete):
+    """DELETE /<coll>/{id}: the caller's own (policy `rule`), removed by `delete(state, obj)`."""
+    async def remove(request):
+        state, ctx = request.app["neutron"], request["ctx"]
+        obj = state.get_own(ctx, coll, request.match_info["id"], rule)
+        require_write(ctx, rule)
+        delete(state, obj)
+        return web.Response(status=204)
+    return remove
 
 
 async def read_body(request, key: str, allowed: set) -> dict:

@@ -6,7 +6,7 @@ import ipaddress
 from aiohttp import web
 
 from ..routes import add_resource
-from . import api, listing, ports
+from . import api, ports
 from .association import disassociate
 from .util import CloudError, bad_request, bump, conflict, is_uuid, new_id, not_found, stamp
 
@@ -20,14 +20,10 @@ DETAIL_KEYS = ("name", "network_id", "mac_address", "admin_state_up", "status", 
                "device_owner")
 
 
-def renderer(state):
-    ports_ = state["ports"]
-
-    def render(ctx, fip: dict) -> dict:
-        port = ports_.get(fip["port_id"]) if fip["port_id"] else None
-        details = {k: port[k] for k in DETAIL_KEYS} if port else None
-        return {**fip, "port_details": details}
-    return render
+def render(ctx, fip: dict, state) -> dict:
+    port = state["ports"].get(fip["port_id"]) if fip["port_id"] else None
+    details = {k: port[k] for k in DETAIL_KEYS} if port else None
+    return {**fip, "port_details": details}
 
 
 def router_for(state, network_id: str, subnet_id: str) -> dict | None:
@@ -154,20 +150,11 @@ async def create(request):
     api.admin_only_fields(ctx, data, ("floating_ip_address",), "create_floatingip")
     project = api.owner_of(ctx, data, "create_floatingip")
     fip = allocate(state, ctx, project, data)
-    return web.json_response({"floatingip": renderer(state)(ctx, fip)}, status=201)
+    return web.json_response({"floatingip": render(ctx, fip, state)}, status=201)
 
 
-async def list_(request):
-    state = request.app["neutron"]
-    return listing.list_response(request, state, "floatingips", "floatingips",
-                                 renderer(state), FIELDS)
-
-
-async def show(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    fip = state.get(ctx, "floatingips", request.match_info["id"])
-    return web.json_response({"floatingip": listing.select_fields(
-        renderer(state)(ctx, fip), request.query.getall("fields", []))})
+list_ = api.list_handler("floatingips", render, FIELDS, with_state=True)
+show = api.show_handler("floatingips", "floatingip", render, with_state=True)
 
 
 async def update(request):
@@ -184,15 +171,10 @@ async def update(request):
         fip["description"] = data["description"]
     bump(fip)
     state.store.touch()
-    return web.json_response({"floatingip": renderer(state)(ctx, fip)})
+    return web.json_response({"floatingip": render(ctx, fip, state)})
 
 
-async def remove(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    fip = state.get_own(ctx, "floatingips", request.match_info["id"], "delete_floatingip")
-    api.require_write(ctx, "delete_floatingip")
-    release(state, fip)
-    return web.Response(status=204)
+remove = api.delete_handler("floatingips", "delete_floatingip", release)
 
 
 def routes(r, prefix: str) -> None:

@@ -5,7 +5,7 @@ tenant_network_types)."""
 from aiohttp import web
 
 from ..routes import add_resource
-from . import api, listing, ports
+from . import api, ports
 from .util import CloudError, bump, conflict, invalid_input, new_id, stamp
 
 PHYSNETS = ("physnet1",)
@@ -164,16 +164,8 @@ async def create(request):
     return web.json_response({"network": body}, status=201)
 
 
-async def list_(request):
-    state = request.app["neutron"]
-    return listing.list_response(request, state, "networks", "networks", render, FIELDS)
-
-
-async def show(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    network = state.get(ctx, "networks", request.match_info["id"])
-    return web.json_response({"network": listing.select_fields(
-        render(ctx, network), request.query.getall("fields", []))})
+list_ = api.list_handler("networks", render, FIELDS)
+show = api.show_handler("networks", "network", render)
 
 
 async def update(request):
@@ -203,12 +195,7 @@ async def update(request):
     return web.json_response({"network": render(ctx, network)})
 
 
-async def remove(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    network = state.get_own(ctx, "networks", request.match_info["id"], "delete_network")
-    api.require_write(ctx, "delete_network")
-    delete_network(state, network)
-    return web.Response(status=204)
+remove = api.delete_handler("networks", "delete_network", delete_network)
 
 
 def routes(r, prefix: str) -> None:

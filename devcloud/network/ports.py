@@ -7,7 +7,7 @@ import random
 from aiohttp import web
 
 from ..routes import add_resource
-from . import api, listing, secgroups
+from . import api, secgroups
 from .association import disassociate_port
 from .core import HOST
 from .ipam import lowest_free
@@ -247,16 +247,8 @@ async def create(request):
     return web.json_response({"port": render(ctx, port)}, status=201)
 
 
-async def list_(request):
-    state = request.app["neutron"]
-    return listing.list_response(request, state, "ports", "ports", render, FIELDS)
-
-
-async def show(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    port = state.get(ctx, "ports", request.match_info["id"])
-    fields = request.query.getall("fields", [])
-    return web.json_response({"port": listing.select_fields(render(ctx, port), fields)})
+list_ = api.list_handler("ports", render, FIELDS)
+show = api.show_handler("ports", "port", render)
 
 
 async def update(request):
@@ -293,12 +285,7 @@ async def update(request):
     return web.json_response({"port": render(ctx, port)})
 
 
-async def remove(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    port = state.get_own(ctx, "ports", request.match_info["id"], "delete_port")
-    api.require_write(ctx, "delete_port")
-    delete(state, port)
-    return web.Response(status=204)
+remove = api.delete_handler("ports", "delete_port", delete)
 
 
 def routes(r, prefix: str) -> None:

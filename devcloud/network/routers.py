@@ -6,7 +6,7 @@ import ipaddress
 from aiohttp import web
 
 from ..routes import add_resource
-from . import api, listing, ports
+from . import api, ports
 from .util import CloudError, bad_request, bump, conflict, new_id, not_found, policy, stamp
 
 CREATE = {"name", "admin_state_up", "external_gateway_info", "description", "tenant_id",
@@ -225,16 +225,8 @@ async def create(request):
     return web.json_response({"router": render(ctx, router)}, status=201)
 
 
-async def list_(request):
-    state = request.app["neutron"]
-    return listing.list_response(request, state, "routers", "routers", render, FIELDS)
-
-
-async def show(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    router = state.get(ctx, "routers", request.match_info["id"])
-    return web.json_response({"router": listing.select_fields(
-        render(ctx, router), request.query.getall("fields", []))})
+list_ = api.list_handler("routers", render, FIELDS)
+show = api.show_handler("routers", "router", render)
 
 
 async def update(request):
@@ -257,12 +249,7 @@ async def update(request):
     return web.json_response({"router": render(ctx, router)})
 
 
-async def remove(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    router = state.get_own(ctx, "routers", request.match_info["id"], "delete_router")
-    api.require_write(ctx, "delete_router")
-    delete_router(state, router)
-    return web.Response(status=204)
+remove = api.delete_handler("routers", "delete_router", delete_router)
 
 
 async def _interface(request, action: str):

@@ -236,11 +236,8 @@ async def list_groups(request):
                                  lambda c, g: render_group(c, g, state), SG_FIELDS)
 
 
-async def show_group(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    group = state.get(ctx, "security_groups", request.match_info["id"])
-    return web.json_response({"security_group": listing.select_fields(
-        render_group(ctx, group, state), request.query.getall("fields", []))})
+show_group = api.show_handler("security_groups", "security_group", render_group,
+                              with_state=True)
 
 
 async def create_group_handler(request):
@@ -288,17 +285,8 @@ async def delete_group(request):
     return web.Response(status=204)
 
 
-async def list_rules(request):
-    state = request.app["neutron"]
-    return listing.list_response(request, state, "security_group_rules",
-                                 "security_group_rules", render_rule, RULE_FIELDS)
-
-
-async def show_rule(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    rule = state.get(ctx, "security_group_rules", request.match_info["id"])
-    return web.json_response({"security_group_rule": listing.select_fields(
-        render_rule(ctx, rule), request.query.getall("fields", []))})
+list_rules = api.list_handler("security_group_rules", render_rule, RULE_FIELDS)
+show_rule = api.show_handler("security_group_rules", "security_group_rule", render_rule)
 
 
 async def create_rule_handler(request):
@@ -335,17 +323,17 @@ async def _create_rules_bulk(state, ctx, items: list):
                              status=201)
 
 
-async def delete_rule(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    rule = state.get_own(ctx, "security_group_rules", request.match_info["id"],
-                         "delete_security_group_rule")
-    api.require_write(ctx, "delete_security_group_rule")
+def remove_rule(state, rule: dict) -> None:
+    """A rule goes; its group's revision counts the change, as Neutron's does."""
     state.remove("security_group_rules", rule["id"])
     group = state["security_groups"].get(rule["security_group_id"])
     if group is not None:
         bump(group)
         state.store.touch()
-    return web.Response(status=204)
+
+
+delete_rule = api.delete_handler("security_group_rules", "delete_security_group_rule",
+                                 remove_rule)
 
 
 def routes(r, prefix: str) -> None:

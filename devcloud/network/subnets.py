@@ -7,7 +7,7 @@ import uuid
 from aiohttp import web
 
 from ..routes import add_resource
-from . import api, ipam, listing, ports
+from . import api, ipam, ports
 from .core import HOST
 from .util import (
     CloudError,
@@ -197,16 +197,8 @@ async def create(request):
     return web.json_response({"subnet": render(ctx, subnet)}, status=201)
 
 
-async def list_(request):
-    state = request.app["neutron"]
-    return listing.list_response(request, state, "subnets", "subnets", render, FIELDS)
-
-
-async def show(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    subnet = state.get(ctx, "subnets", request.match_info["id"])
-    return web.json_response({"subnet": listing.select_fields(
-        render(ctx, subnet), request.query.getall("fields", []))})
+list_ = api.list_handler("subnets", render, FIELDS)
+show = api.show_handler("subnets", "subnet", render)
 
 
 def _update_ranges(state, subnet: dict, data: dict) -> None:
@@ -250,12 +242,7 @@ async def update(request):
     return web.json_response({"subnet": render(ctx, subnet)})
 
 
-async def remove(request):
-    state, ctx = request.app["neutron"], request["ctx"]
-    subnet = state.get_own(ctx, "subnets", request.match_info["id"], "delete_subnet")
-    api.require_write(ctx, "delete_subnet")
-    delete_subnet(state, subnet)
-    return web.Response(status=204)
+remove = api.delete_handler("subnets", "delete_subnet", delete_subnet)
 
 
 def routes(r, prefix: str) -> None:
