@@ -149,6 +149,28 @@ def check_no_overlap(cidr: Network, others: Iterable[tuple[str, str]]) -> None:
             raise ValueError(f"{cidr} overlaps the subnet {label} of this network.")
 
 
+# Where a proposed tenant subnet is looked for, in order: the private ranges of RFC 1918.
+PROPOSAL_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
+
+def free_cidr(used: Iterable[str], prefixlen: int = 24) -> Network | None:
+    """The first /prefixlen of the private ranges that overlaps none of `used` (the
+    project's subnets), e.g. 10.0.1.0/24 when 10.0.0.0/24 is taken; None if all are."""
+    taken = sorted({ipaddress.ip_network(c, strict=False) for c in used
+                    if ipaddress.ip_network(c, strict=False).version == 4})
+    for block in PROPOSAL_RANGES:
+        block = ipaddress.ip_network(block)
+        candidate = block.network_address
+        while candidate in block:
+            net = ipaddress.ip_network(f"{candidate}/{prefixlen}")
+            clash = next((t for t in taken if t.overlaps(net)), None)
+            if clash is None:
+                return net
+            # Jump past what it clashes with (a /16 in use skips 256 candidates at once).
+            candidate = max(clash.broadcast_address, net.broadcast_address) + 1
+    return None
+
+
 def format_pools(pools: Iterable[dict]) -> str:
     return "\n".join(f"{p['start']}-{p['end']}" for p in pools or ())
 

@@ -2,7 +2,8 @@
 
     networks list        networks (one page) + subnets of those networks     2 calls
                          (+ the pools, for an admin in their own scope)      3
-    network detail       network + its ports                                 2
+    network detail       network + subnets + ports + the ports' servers      4
+    quick network form   pools + the project's subnets (a free CIDR)         2
     routers list         routers + router interface ports + subnets          3
     floating IPs list    floating IPs (one page) + pools + servers           3
     security groups      groups (rules embedded)                             1
@@ -19,6 +20,7 @@ from django.http import Http404
 from portal.cloud import gather
 from portal.reads import collection, page
 
+from . import addressing
 from .lookups import external, owned
 
 
@@ -100,6 +102,19 @@ def pools(actor) -> list[dict]:
     """Floating IP pools: the external networks this actor may see."""
     rows = collection(actor.conn.network, "/networks", "networks", **{"router:external": "True"})
     return sorted((segment(n) for n in rows), key=lambda n: n["name"])
+
+
+def quick_form(actor, propose: bool = True) -> dict:
+    """The quick path's form: the pools, and (to show the form) a CIDR that overlaps
+    none of the project's subnets, from one subnets call made alongside the pools."""
+    if not propose:
+        return {"pools": pools(actor)}
+    conn = actor.conn
+    got = gather(pools=lambda: pools(actor),
+                 subnets=lambda: collection(conn.network, "/subnets", "subnets",
+                                            project_id=actor.project_id, fields="cidr"))
+    proposal = addressing.free_cidr(s["cidr"] for s in got["subnets"])
+    return {"pools": got["pools"], "proposed_cidr": str(proposal) if proposal else ""}
 
 
 # --- routers ------------------------------------------------------------------------

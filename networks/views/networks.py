@@ -34,6 +34,12 @@ class QuickCreate(ChangeRequiredMixin, PoolChoiceMixin, CloudFormView):
     template_name = "networks/quick_form.html"
     form_class = forms.QuickNetworkForm
 
+    def context(self):
+        return selectors.quick_form(self.actor, propose=self.request.method == "GET")
+
+    def initial(self, ctx):
+        return {"cidr": ctx["proposed_cidr"]} if ctx.get("proposed_cidr") else {}
+
     def act(self, form, ctx):
         d = form.cleaned_data
         pool = self.chosen_pool(form, ctx)

@@ -179,3 +179,18 @@ def test_rule_form_refuses(data, field, words):
     form = rule(**data)
     assert not form.is_valid()
     assert words in " ".join(form.errors[field])
+
+
+@pytest.mark.parametrize("used,proposed", [
+    ([], "10.0.0.0/24"),
+    (["10.0.0.0/24"], "10.0.1.0/24"),
+    (["10.0.0.0/24", "10.0.1.0/24", "fd00::/64"], "10.0.2.0/24"),
+    (["10.0.0.0/16", "10.1.0.128/25"], "10.1.1.0/24"),
+    (["10.0.0.0/8"], "172.16.0.0/24"),
+    (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"], None),
+])
+def test_free_cidr_overlaps_none_of_the_projects_subnets(used, proposed):
+    from networks.addressing import free_cidr
+
+    got = free_cidr(used)
+    assert (str(got) if got else None) == proposed

@@ -1,5 +1,7 @@
 """Networks, subnets, routers and the quick path, through the portal against the cloud."""
 
+import re
+
 import pytest
 
 from .helpers import boot_server, field_error, follow_messages, form_error, tenant_network, text
@@ -212,3 +214,29 @@ def test_quick_path_over_a_quota_names_that_quota_and_leaves_nothing(as_, cloud,
     assert conn.network.find_network(f"{prefix}-qq") is None
     assert not list(conn.network.subnets(project_id=pid, name=f"{prefix}-qq-subnet"))
     assert conn.network.find_router(f"{prefix}-qq-router") is None
+
+
+def test_quick_form_proposes_a_cidr_the_project_does_not_use(as_, cloud, prefix):
+    """Not 10.0.0.0/24 again when the project has it: a CIDR that overlaps none of the
+    project's subnets, and another one once that is taken too."""
+    import ipaddress
+
+    alice, conn = as_("alice"), cloud.connect("alice")
+    net = conn.network.create_network(name=f"{prefix}-taken")
+    conn.network.create_subnet(network_id=net.id, cidr="10.0.0.0/24", ip_version=4,
+                               name=f"{prefix}-taken-subnet")
+
+    def proposed():
+        page = alice.get("/network/new/").content.decode()
+        value = re.search(r'name="cidr"[^>]*value="([^"]+)"', page).group(1)
+        mine = [ipaddress.ip_network(s.cidr) for s in
+                conn.network.subnets(project_id=conn.current_project_id)]
+        cidr = ipaddress.ip_network(value)
+        assert not [m for m in mine if m.version == 4 and m.overlaps(cidr)], (value, mine)
+        return value
+
+    first = proposed()
+    assert first != "10.0.0.0/24"
+    conn.network.create_subnet(network_id=net.id, cidr=first, ip_version=4,
+                               name=f"{prefix}-taken-subnet2")
+    assert proposed() != first
