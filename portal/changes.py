@@ -27,6 +27,19 @@ def announce(actor, action: str, target: str = "", *, event: str, detail: str = 
     return row
 
 
+def afterwards(what: str, step, *args, **kwargs):
+    """Run one step that follows a change the cloud already accepted (the poller's kick,
+    the timeline, the audit record and live event): a failure is logged and the step's
+    answer is None, never an exception that would turn the accepted change into an error
+    page (and make the person send it again)."""
+    try:
+        return step(*args, **kwargs)
+    except Exception:
+        log.warning("%s: accepted by the cloud, but %s failed", what,
+                    getattr(step, "__name__", step), exc_info=True)
+        return None
+
+
 def publish_quietly(project_id: str, html: str, kind: str = "update") -> bool:
     """Publish, and say whether it went out: the live channel is a nicety that must
     never fail a change the cloud already accepted."""

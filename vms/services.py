@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from openstack import exceptions as os_exc
 
-from portal.changes import announce
+from portal.changes import afterwards, announce
 
 from . import fragments, keys, pollstate, rows, timeline
 from .errors import CloudRefused, explain, nova_message
@@ -98,13 +98,22 @@ def launch(actor, data: dict, options: dict, flavor) -> LaunchResult:
             raise CloudRefused("This form was already used. Reload the page.") from None
         return LaunchResult(earlier.server_ids, duplicate=True)
     try:
-        return _create(actor, launch_row, data, flavor)
+        sent = _send(actor, launch_row, data, flavor)
     except BaseException:
-        launch_row.delete()  # nothing was made: the same form may be sent again
+        # Nova did not accept it: the same form may be sent again (and if Nova did make
+        # it after all, e.g. behind a timeout, the next try finds it by its request id).
+        launch_row.delete()
         raise
+    if isinstance(sent, LaunchResult):
+        return sent
+    # Nova accepted the launch: from here on nothing may fail the answer or forget the
+    # request id (the row stays, so the same form never makes a second server).
+    return _accepted(actor, launch_row, data, flavor, *sent)
 
 
-def _create(actor, launch_row: LaunchRequest, data: dict, flavor) -> LaunchResult:
+def _send(actor, launch_row: LaunchRequest, data: dict, flavor):
+    """Everything up to Nova accepting the launch: (first server, key name, private key,
+    whether the key was made here), or the LaunchResult of an earlier try that made it."""
     conn = actor.conn
     rid = launch_row.request_id
     already = _tagged(conn, data["name"], rid)
@@ -127,13 +136,24 @@ def _create(actor, launch_row: LaunchRequest, data: dict, flavor) -> LaunchResul
         if made_key:  # nothing half-created: the key pair made for this launch goes too
             _quiet_delete_key(conn, key_name)
         raise explain(exc) from None
-    ids = [first.id] if data["count"] == 1 else _tagged(conn, data["name"], rid)
-    _remember(launch_row, ids)
-    _record_requested(actor, launch_row, ids, flavor, data)
-    pollstate.kick()
-    announce(actor, "server.launch", data["name"],
-             event=fragments.launched(ids, bool(launch_row.floating_pool_id)),
-             detail=f"{len(ids)} server(s), flavor {flavor.name}, request {rid}")
+    return first, key_name, private_key, made_key
+
+
+def _accepted(actor, launch_row: LaunchRequest, data: dict, flavor, first, key_name,
+              private_key, made_key) -> LaunchResult:
+    """What follows a launch Nova accepted; each step may fail without failing it."""
+    what = f"launch {launch_row.request_id}"
+    rid = launch_row.request_id
+    ids = [first.id]
+    if data["count"] > 1:
+        ids = afterwards(what, _tagged, actor.conn, data["name"], rid) or ids
+    afterwards(what, _remember, launch_row, ids)
+    afterwards(what, _record_requested, actor, launch_row, ids, flavor, data)
+    afterwards(what, pollstate.kick)
+    afterwards(what, lambda: announce(
+        actor, "server.launch", data["name"],
+        event=fragments.launched(ids, bool(launch_row.floating_pool_id)),
+        detail=f"{len(ids)} server(s), flavor {flavor.name}, request {rid}"))
     return LaunchResult(ids, private_key=private_key, key_name=key_name if made_key else None)
 
 
@@ -199,10 +219,15 @@ def act(actor, server, action: str) -> str:
         todo.call(actor.conn, server)
     except os_exc.HttpException as exc:
         raise explain(exc, ACTION_REFUSALS) from None
-    pollstate.kick()
-    row = _row_as_accepted(actor, server, todo.task_state)
-    announce(actor, f"server.{action}", server.name, detail=server.id,
-             event=fragments.row(row) + fragments.status(row))
+    what = f"{action} of {server.id}"
+    afterwards(what, pollstate.kick)
+
+    def tell():
+        row = _row_as_accepted(actor, server, todo.task_state)
+        announce(actor, f"server.{action}", server.name, detail=server.id,
+                 event=fragments.row(row) + fragments.status(row))
+
+    afterwards(what, tell)
     return f"{todo.label} requested for {server.name}."
 
 
@@ -217,17 +242,22 @@ def delete(actor, server) -> str:
         conn.compute.delete_server(server)
     except os_exc.HttpException as exc:
         raise explain(exc, ACTION_REFUSALS) from None
+    what = f"delete of {server.id}"
     if ports:
-        ServerState.objects.update_or_create(
-            server_id=server.id, defaults={"project_id": server.project_id, "ports": ports,
-                                           "status": server.status, "name": server.name})
+        afterwards(what, ServerState.objects.update_or_create, server_id=server.id,
+                   defaults={"project_id": server.project_id, "ports": ports,
+                             "status": server.status, "name": server.name})
     ips = ", ".join(f["ip_address"] for p in ports for f in p["fixed_ips"])
-    timeline.record(server.id, server.project_id, "delete_requested",
-                    f"addresses {ips}" if ips else "")
-    pollstate.kick()
-    row = _row_as_accepted(actor, server, "deleting")
-    announce(actor, "server.delete", server.name, detail=server.id,
-             event=fragments.server(row, timeline.wants_floating_ip(server)))
+    afterwards(what, timeline.record, server.id, server.project_id, "delete_requested",
+               f"addresses {ips}" if ips else "")
+    afterwards(what, pollstate.kick)
+
+    def tell():
+        row = _row_as_accepted(actor, server, "deleting")
+        announce(actor, "server.delete", server.name, detail=server.id,
+                 event=fragments.server(row, timeline.wants_floating_ip(server)))
+
+    afterwards(what, tell)
     return f"Delete requested for {server.name}."
 
 
