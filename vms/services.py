@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
 from portal.changes import afterwards, announce
@@ -54,6 +55,25 @@ def _tagged(conn, name: str, request_id: str) -> list[str]:
     pattern = f"^{re.escape(name)}(-[0-9]+)?$"
     return [s.id for s in conn.compute.servers(details=True, name=pattern)
             if (s.metadata or {}).get(REQUEST_KEY) == request_id]
+
+
+def _earlier_try(conn, name: str, request_id: str) -> list[str]:
+    """_tagged, for the check before a launch: when Nova cannot say whether an earlier
+    try of this form made servers, nothing is launched (a second server is worse than a
+    form sent again) and the person is told why."""
+    try:
+        return _tagged(conn, name, request_id)
+    except os_exc.HttpException as exc:
+        if exc.status_code == 401:
+            raise
+        said = f"the compute service answered: {nova_message(exc)}"
+    except (os_exc.SDKException, ks_exc.ClientException) as exc:
+        if isinstance(exc, ks_exc.Unauthorized):
+            raise
+        said = f"the compute service did not answer ({type(exc).__name__})"
+    raise CloudRefused("Nothing was launched: the portal could not check whether this form "
+                       f"was already sent ({said}). Send it again in a moment; it will "
+                       "not make a second server.")
 
 
 def _networks_chosen(options: dict, ids: list[str]) -> list[dict]:
@@ -116,7 +136,7 @@ def _send(actor, launch_row: LaunchRequest, data: dict, flavor):
     whether the key was made here), or the LaunchResult of an earlier try that made it."""
     conn = actor.conn
     rid = launch_row.request_id
-    already = _tagged(conn, data["name"], rid)
+    already = _earlier_try(conn, data["name"], rid)
     if already:
         _remember(launch_row, already)
         return LaunchResult(already, duplicate=True)

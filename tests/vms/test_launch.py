@@ -188,6 +188,30 @@ def test_nova_refusals_in_tenant_words(alice, cloud, networks, image_id, prefix,
     assert not list(conn.compute.servers(name=f"^{prefix}"))
 
 
+@pytest.mark.devcloud_only(reason="fault injection: Nova's server list answers 500")
+def test_duplicate_check_that_cannot_list_launches_nothing_and_says_so(
+        alice, cloud, networks, image_id, prefix, devcloud):
+    """The check that stops a second server lists Nova's servers first: when that list
+    fails, nothing is launched, the form says why, and the same form works afterwards."""
+    data = launch_data(networks["alice"]["network"].id, prefix, image=image_id)
+    before = server_posts(cloud)
+    devcloud.admin_api("POST", "faults", {"service": "compute", "method": "GET",
+                                          "path": "/servers/detail$", "status": 500,
+                                          "message": "Unexpected API Error."})
+    try:
+        resp = launch(alice, data)
+    finally:
+        devcloud.admin_api("DELETE", "faults")
+    assert resp.status_code == 400
+    assert form_error(resp).startswith("Nothing was launched: the portal could not check "
+                                       "whether this form was already sent")
+    assert "Unexpected API Error." in form_error(resp)
+    assert server_posts(cloud) == before
+    assert not LaunchRequest.objects.filter(request_id=data["request_id"]).exists()
+    assert launch(alice, data).status_code == 302  # sent again once Nova answers: one server
+    assert len(list(cloud.connect("alice").compute.servers(name=f"^{prefix}"))) == 1
+
+
 @pytest.mark.devcloud_only(reason="fault injection: a server that ends in ERROR")
 def test_error_server_shows_fault(alice, networks, image_id, prefix, devcloud, eager_tasks,
                                   fresh_poller):
