@@ -181,3 +181,34 @@ def test_nova_down_backs_off_and_says_stale(fresh):
     own["devcloud"].admin_api("DELETE", "faults")
     assert poller.poll(own["service"])["polled"]
     assert pollstate.staleness() is None
+
+
+def test_a_slow_nova_times_out_and_says_stale(fresh, settings, monkeypatch):
+    """The poller's own connection (service_connection, as the worker makes it) gives up
+    after PORTAL_CLOUD_TIMEOUT, counts a failed poll and tells the pages."""
+    from portal.cloud import reset_service_connection
+
+    own = fresh
+    settings.OS_CLIENT_CONFIG_FILE = str(own["devcloud"].clouds_yaml)
+    settings.OS_CLOUD = "devcloud-portal"
+    settings.CLOUD_TIMEOUT = 1.0
+    reset_service_connection()
+    boot(own, 1, name="slow")
+    sent = []
+    monkeypatch.setattr(poller, "publish", lambda project, html: sent.append(html))
+    try:
+        assert poller.tick(force=True)["polled"]
+        assert pollstate.staleness() is None
+        own["devcloud"].admin_api("POST", "faults", {"service": "compute", "method": "GET",
+                                                     "path": "/servers/detail$",
+                                                     "latency_ms": 6000})
+        started = time.monotonic()
+        result = poller.tick(force=True)
+        took = time.monotonic() - started
+    finally:
+        own["devcloud"].admin_api("DELETE", "faults")
+        reset_service_connection()
+    assert not result["polled"] and "did not answer" in result["reason"]
+    assert took < 5, f"the poll waited {took:.1f} s for a 6 s answer (timeout 1 s)"
+    assert pollstate.staleness()["nova_down"]
+    assert any('data-testid="stale"' in html for html in sent)
