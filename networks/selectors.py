@@ -75,8 +75,16 @@ def network_detail(actor, network_id: str) -> dict:
                  subnets=lambda: collection(conn.network, "/subnets", "subnets",
                                             network_id=network_id),
                  ports=lambda: collection(conn.network, "/ports", "ports",
-                                          network_id=network_id))
+                                          network_id=network_id),
+                 # One servers call names every server's port (never one per port).
+                 servers=lambda: _servers(conn, all_projects=False))
     got["net"]["external"] = got["net"].get("router:external", False)
+    for p in got["ports"]:
+        owner = p.get("device_owner") or ""
+        p["server_name"] = (got["servers"].get(p["device_id"])
+                            if owner.startswith("compute:") else None)
+        p["router_port"] = owner in ("network:router_interface",
+                                     "network:router_interface_distributed")
     return {"network": got["net"], "subnets": sorted(got["subnets"], key=lambda s: s["cidr"]),
             "ports": got["ports"]}
 

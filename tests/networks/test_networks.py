@@ -48,6 +48,28 @@ def test_delete_network_with_server_names_what_is_attached(as_, cloud, prefix, p
     assert conn.network.find_network(net.id) is not None
 
 
+def test_network_page_names_ports_by_server_name_in_one_call(as_, cloud, prefix, pool):
+    """Ports are named by their server (linked), routers' by the router, and the page's
+    calls do not grow with the servers on it: one servers call names them all."""
+    alice, conn = as_("alice"), cloud.connect("alice")
+    net, _, router = tenant_network(conn, f"{prefix}-ports", "10.22.0.0/24", pool["id"])
+    one = boot_server(conn, f"{prefix}-one", net.id)
+    url = f"/network/networks/{net.id}/"
+    alice.get(url)  # warm (version discovery)
+    resp = alice.get(url)
+    calls_with_one = int(resp["X-Cloud-Calls"])
+    devices = re.findall(r'data-testid="port-device">(.*?)</td>', resp.content.decode())
+    assert f'<a href="/servers/{one.id}/">{prefix}-one</a>' in devices
+    assert any(f"/network/routers/{router.id}/" in d for d in devices)
+    assert not any(one.id in d and "<code>" in d for d in devices)
+
+    two = boot_server(conn, f"{prefix}-two", net.id)
+    resp = alice.get(url)
+    page = text(resp)
+    assert f"{prefix}-one" in page and f"{prefix}-two" in page and two.id not in page
+    assert int(resp["X-Cloud-Calls"]) == calls_with_one
+
+
 def test_subnet_create_and_edit(as_, cloud, prefix):
     alice, conn = as_("alice"), cloud.connect("alice")
     net = conn.network.create_network(name=f"{prefix}-net")
