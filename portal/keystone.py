@@ -18,7 +18,24 @@ log = logging.getLogger(__name__)
 
 
 class LoginError(Exception):
-    """A login problem the person can act on; the message is shown on the form."""
+    """A login problem the person can act on; the message is shown on the form, the kind
+    says what went wrong (the login throttle counts the guesses, whatever the wording)."""
+
+    CREDENTIALS = "credentials"      # wrong user name or password
+    DOMAIN = "domain"                # no such domain
+    NO_PROJECT = "no-project"        # right password, nothing to show
+    EXPIRED = "expired"              # the unscoped token no longer works
+    UNREACHABLE = "unreachable"      # Keystone does not answer
+    REFUSED = "refused"              # Keystone answered with another error
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
+
+    @property
+    def is_guess(self) -> bool:
+        """A wrong name, password or domain: what a guesser gets, counted by the throttle."""
+        return self.kind in (self.CREDENTIALS, self.DOMAIN)
 
 
 @dataclass
@@ -49,7 +66,8 @@ def _session(auth=None) -> ks_session.Session:
 def _unreachable(exc: Exception) -> LoginError:
     log.warning("Keystone at %s unreachable: %s", settings.KEYSTONE_URL, type(exc).__name__)
     return LoginError("The cloud's identity service (Keystone) is not answering. "
-                      "Try again in a minute; if it persists, tell your cloud operator.")
+                      "Try again in a minute; if it persists, tell your cloud operator.",
+                      LoginError.UNREACHABLE)
 
 
 def authenticate(domain: str, username: str, password: str) -> tuple[str, str, list[dict]]:
@@ -64,21 +82,24 @@ def authenticate(domain: str, username: str, password: str) -> tuple[str, str, l
                         headers={"X-Auth-Token": access.auth_token}, authenticated=False)
     except ks_exc.Unauthorized as exc:
         if not domain_exists(domain):
-            raise LoginError(f"There is no domain called “{domain}”.") from exc
-        raise LoginError("Wrong user name or password.") from exc
+            raise LoginError(f"There is no domain called “{domain}”.",
+                             LoginError.DOMAIN) from exc
+        raise LoginError("Wrong user name or password.", LoginError.CREDENTIALS) from exc
     except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.DiscoveryFailure,
             ks_exc.RequestTimeout) as exc:
         raise _unreachable(exc) from exc
     except ks_exc.HttpError as exc:
         log.warning("Keystone refused login: %s %s", exc.http_status, exc.message)
         raise LoginError("The identity service refused the login "
-                         f"({exc.http_status}). Try again later.") from exc
+                         f"({exc.http_status}). Try again later.",
+                         LoginError.REFUSED) from exc
     projects = [p for p in resp.json().get("projects", []) if p.get("enabled", True)]
     projects.sort(key=lambda p: p["name"].lower())
     if not projects:
         revoke(access.auth_token)
         raise LoginError(f"The user “{username}” has no role in any project, so there is "
-                         "nothing to show. Ask your cloud operator to add you to a project.")
+                         "nothing to show. Ask your cloud operator to add you to a project.",
+                         LoginError.NO_PROJECT)
     return access.auth_token, access.user_id, projects
 
 
@@ -101,7 +122,8 @@ def scope(unscoped_token: str, project_id: str) -> Scoped:
     try:
         access = auth.get_access(_session(auth))
     except (ks_exc.Unauthorized, ks_exc.NotFound) as exc:
-        raise LoginError("Your session has expired. Please log in again.") from exc
+        raise LoginError("Your session has expired. Please log in again.",
+                         LoginError.EXPIRED) from exc
     except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.DiscoveryFailure,
             ks_exc.RequestTimeout) as exc:
         raise _unreachable(exc) from exc

@@ -11,8 +11,11 @@ throughput under uvicorn against 75% under daphne, with less CPU for 100 open se
 - permessage-deflate is off: browsers offer it, and compressing console frames (already
   compact or incompressible RFB/SPICE data) would cost far more CPU than it saves on a LAN.
 - lifespan is off: Django and Channels have no startup/shutdown hooks to run.
-- Behind a reverse proxy, uvicorn trusts X-Forwarded-* from FORWARDED_ALLOW_IPS (default
-  127.0.0.1), which it reads itself.
+- X-Forwarded-For / -Proto are trusted only from the proxies named in FORWARDED_ALLOW_IPS
+  (comma-separated addresses or networks); unset, from nobody. uvicorn's own default trusts
+  127.0.0.1, so any client on the portal's host could name itself a new address on every
+  login attempt and never be throttled; the portal does not run behind a proxy unless
+  it is told so.
 """
 
 import argparse
@@ -30,15 +33,22 @@ def command(port: int, host: str = "127.0.0.1") -> list[str]:
     return [sys.executable, "-m", "portal.serve", "--host", host, "--port", str(port)]
 
 
+def forwarded_allow_ips() -> str:
+    """The proxies whose X-Forwarded-* headers are believed ("" = none)."""
+    return os.environ.get("FORWARDED_ALLOW_IPS", "").strip()
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m portal.serve", description=__doc__.split("\n")[0])
     ap.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
     ap.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8000")))
     args = ap.parse_args(argv)
+    proxies = forwarded_allow_ips()
     uvicorn.run("portal.asgi:application", host=args.host, port=args.port,
                 loop="uvloop", http="httptools", ws="websockets-sansio",
                 ws_per_message_deflate=False, lifespan="off", server_header=False,
-                timeout_graceful_shutdown=GRACE)
+                timeout_graceful_shutdown=GRACE,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,9 @@ class LoginView(View):
         domain, username, password = (form.cleaned_data[k] for k in
                                       ("domain", "username", "password"))
         address = audit.client_address(request)
-        wait = ratelimit.wait_seconds(username, address)
+        # The attempt takes its slot before Keystone is asked: concurrent guesses are
+        # counted as they start, not after they fail (portal/ratelimit.py).
+        wait = ratelimit.reserve(username, address)
         if wait:
             form.add_error(None, f"Too many failed attempts. Try again in {wait} seconds.")
             return render(request, self.template_name, {"form": form}, status=429)
@@ -66,10 +68,13 @@ class LoginView(View):
             project = _pick_project(user_id, projects)
             scoped = keystone.scope(unscoped, project["id"])
         except keystone.LoginError as exc:
-            if "password" in str(exc) or "domain" in str(exc):
-                ratelimit.failed(username, address)
+            if not exc.is_guess:
+                ratelimit.release(username, address)   # it said nothing about the password
             form.add_error(None, str(exc))
             return render(request, self.template_name, {"form": form}, status=400)
+        except BaseException:
+            ratelimit.release(username, address)
+            raise
         ratelimit.succeeded(username, address)
         request.session.cycle_key()
         user = session.from_scoped(scoped, domain, projects, unscoped)

@@ -8,6 +8,8 @@ import urllib.request
 import pytest
 from django.test import Client
 
+from portal import ratelimit
+
 pytestmark = pytest.mark.django_db
 
 
@@ -81,13 +83,58 @@ def test_keystone_unreachable(portal_settings):
 def test_repeated_failures_are_slowed_down(portal_settings, cloud):
     portal_settings.LOGIN_FAILURE_LIMIT = 3
     client = Client()
+    try:
+        for _ in range(3):
+            assert login(client, cloud, "demo", password="bad").status_code == 400
+        resp = login(client, cloud, "demo")  # even the right password must wait now
+        assert resp.status_code == 429
+        assert "Too many failed attempts" in error_of(resp)
+        # Another user from the same address is not affected.
+        assert login(Client(), cloud, "alice").status_code == 302
+    finally:
+        ratelimit.succeeded("demo", "127.0.0.1")     # the test client's address
+
+
+def test_only_guesses_count_whatever_the_message_says(portal_settings, cloud):
+    """A right password with no project to show is no guess, even for a user whose name
+    puts "password" in the message (the lockout was keyed on the message's wording)."""
+    portal_settings.LOGIN_FAILURE_LIMIT = 2
+    admin = cloud.connect("admin")
+    user = admin.identity.create_user(name=f"password-domain-{time.time_ns()}",
+                                      password="lonely", domain_id="default")
+    try:
+        for _ in range(3):
+            resp = Client().post("/login/", {"domain": "Default", "username": user.name,
+                                             "password": "lonely"})
+            assert resp.status_code == 400
+            assert "has no role in any project" in error_of(resp)
+    finally:
+        ratelimit.succeeded(user.name, "127.0.0.1")
+        admin.identity.delete_user(user)
+
+
+def test_keystone_unreachable_is_no_guess(portal_settings):
+    from devcloud.testing import free_port
+
+    portal_settings.LOGIN_FAILURE_LIMIT = 2
+    portal_settings.KEYSTONE_URL = f"http://127.0.0.1:{free_port()}/v3"
     for _ in range(3):
-        assert login(client, cloud, "demo", password="bad").status_code == 400
-    resp = login(client, cloud, "demo")  # even the right password must wait now
-    assert resp.status_code == 429
-    assert "Too many failed attempts" in error_of(resp)
-    # Another user from the same address is not affected.
-    assert login(Client(), cloud, "alice").status_code == 302
+        resp = Client().post("/login/", {"domain": "Default", "username": "nobody-unreach",
+                                         "password": "x"})
+        assert resp.status_code == 400 and "is not answering" in error_of(resp)
+
+
+def test_login_works_with_redis_down(portal_settings, cloud, monkeypatch):
+    """The throttle is a guard, not a dependency: with Redis down a person can log in."""
+    import redis
+
+    from devcloud.testing import free_port
+    from portal import redisconn
+
+    monkeypatch.setattr(redisconn, "_client",
+                        redis.Redis.from_url(f"redis://127.0.0.1:{free_port()}/0"))
+    assert login(Client(), cloud, "demo").status_code == 302
+    assert login(Client(), cloud, "demo", password="bad").status_code == 400
 
 
 def test_project_switch_rescopes_without_password(portal_settings, cloud):
