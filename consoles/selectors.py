@@ -7,6 +7,7 @@ a 404 for a server that is not theirs, never the server.
 """
 
 import itertools
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -19,8 +20,11 @@ from openstack import exceptions as os_exc
 
 from portal.addresses import exact_address, has_address
 from portal.cloud import gather, service_connection
+from portal.reads import collection
 
 from .models import ConsoleSession
+
+log = logging.getLogger(__name__)
 
 USER_TOKEN, SERVICE_ACCOUNT = "user token", "service account"
 
@@ -180,6 +184,30 @@ def helpdesk_search(query: str, limit: int = 50) -> list[ServerFacts]:
 
 
 # --- audit ---------------------------------------------------------------------------
+
+def project_names(actor, own_projects=()) -> dict[str, str]:
+    """Project id → name for the audit page, in one call at most: admin and helpdesk see
+    every project's sessions, so Keystone's project list (the service account); anyone
+    else sees their current project's, named by their own projects list (the session's,
+    no call). A Keystone that refuses leaves the ids shown, never a broken page."""
+    if not actor.perms.can_search_all_projects:
+        return {p["id"]: p["name"] for p in own_projects}
+    try:
+        rows = collection(service_connection().identity, "/projects", "projects")
+    except os_exc.HttpException:
+        log.warning("audit page: Keystone's project list refused", exc_info=True)
+        return {p["id"]: p["name"] for p in own_projects}
+    return {p["id"]: p["name"] for p in rows}
+
+
+def audit_page(actor, filters: dict, own_projects=(), limit: int = 200) -> list:
+    """The sessions `actor` may see (audit_sessions), each with its project's name."""
+    sessions = list(audit_sessions(actor, filters, limit))
+    names = project_names(actor, own_projects) if sessions else {}
+    for s in sessions:
+        s.project_name = names.get(s.project_id, "")
+    return sessions
+
 
 def audit_sessions(actor, filters: dict, limit: int = 200):
     """Console sessions `actor` may see: all for admin and helpdesk, their current

@@ -106,7 +106,7 @@ class AuditView(LoginRequiredMixin, View):
     def get(self, request):
         form = AuditFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        sessions = selectors.audit_sessions(request.actor, filters)
+        sessions = selectors.audit_page(request.actor, filters, request.cloud_user.projects)
         return render(request, "consoles/audit.html", {
             "form": form, "sessions": sessions,
             "all_projects": request.perms.can_search_all_projects})

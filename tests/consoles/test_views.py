@@ -169,6 +169,36 @@ def test_audit_page_scope(portal_settings, cloud, alice_server):
     assert "someone-elses-project" in html and alpha not in html
 
 
+def test_audit_page_names_projects_and_shows_the_client_address(portal_settings, cloud):
+    """Project names, not UUIDs (the person's own projects list; Keystone's through the
+    service account for admin and helpdesk, who see every project), and where the
+    session came from."""
+    from django.utils import timezone
+
+    def session(user, project, address):
+        return ConsoleSession.objects.create(
+            user_id=user, user_name=user, role="member", via="user token", server_id="s",
+            server_name="vm", project_id=project, console_type="novnc", mode="proxy",
+            address=address, started_at=timezone.now())
+
+    def cells(html, testid):
+        return re.findall(rf'data-testid="{testid}"[^>]*>(.*?)</td>', html)
+
+    alice, bob = client_as(cloud, "alice"), client_as(cloud, "bob")
+    alpha = alice.session["cloud"]["project_id"]
+    beta = bob.session["cloud"]["project_id"]
+    session("alice", alpha, "198.51.100.7")
+    session("bob", beta, "2001:db8::9")
+    html = alice.get("/consoles/sessions/").content.decode()
+    assert cells(html, "project") == [cloud.accounts["alice"].project]
+    assert cells(html, "address") == ["198.51.100.7"]
+    for who in ("helpdesk", "admin"):
+        html = client_as(cloud, who).get("/consoles/sessions/").content.decode()
+        assert cells(html, "project") == [cloud.accounts["bob"].project,
+                                          cloud.accounts["alice"].project], who
+        assert cells(html, "address") == ["2001:db8::9", "198.51.100.7"], who
+
+
 def test_full_window_view_is_a_page_of_its_own(portal_settings, cloud, alice_server):
     html = client_as(cloud, "alice").get(
         f"/consoles/{alice_server.id}/?view=full").content.decode()
