@@ -108,7 +108,10 @@ async def authentication(request: web.Request, handler):
         token = request.headers.get("X-Auth-Token")
         ctx = identity.validate(token) if token else None
         if ctx is None:
-            raise CloudError(401, "The request you have made requires authentication.")
+            err = CloudError(401, "The request you have made requires authentication.")
+            # keystonemiddleware's challenge (Placement's renderer sends err.headers)
+            err.headers["WWW-Authenticate"] = f'Keystone uri="{cloud_of(request).base_url}"'
+            raise err
         request["ctx"] = ctx
     return await handler(request)
 

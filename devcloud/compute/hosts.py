@@ -11,6 +11,7 @@ import uuid
 HOST = "devcloud"
 HYPERVISOR_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "devcloud/hypervisor"))
 CAPACITY = {"vcpus": 1000, "memory_mb": 800000, "local_gb": 600000}
+RESERVED_MEMORY_MB = 512  # Nova's reserved_host_memory_mb default
 
 
 def holds_resources(server: dict) -> bool:
@@ -35,8 +36,9 @@ def servers_on(store) -> list[dict]:
 
 
 def usage(store) -> dict:
-    """The hypervisor's used figures (vcpus_used, memory_mb_used, local_gb_used)."""
-    used = {"vcpus": 0, "memory_mb": 0, "local_gb": 0, "running_vms": 0}
+    """The hypervisor's used figures (vcpus_used, memory_mb_used, local_gb_used): Nova's
+    resource tracker counts the host's reserved memory as used."""
+    used = {"vcpus": 0, "memory_mb": RESERVED_MEMORY_MB, "local_gb": 0, "running_vms": 0}
     for s in servers_on(store):
         used["vcpus"] += s["flavor"]["vcpus"]
         used["memory_mb"] += s["flavor"]["ram"]

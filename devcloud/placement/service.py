@@ -31,7 +31,8 @@ NODE_TRAITS = [
 INVENTORIES = {
     "VCPU": {"total": hosts.CAPACITY["vcpus"], "reserved": 0, "min_unit": 1,
              "max_unit": hosts.CAPACITY["vcpus"], "step_size": 1, "allocation_ratio": 4.0},
-    "MEMORY_MB": {"total": hosts.CAPACITY["memory_mb"], "reserved": 512, "min_unit": 1,
+    "MEMORY_MB": {"total": hosts.CAPACITY["memory_mb"],
+                  "reserved": hosts.RESERVED_MEMORY_MB, "min_unit": 1,
                   "max_unit": hosts.CAPACITY["memory_mb"], "step_size": 1,
                   "allocation_ratio": 1.0},
     "DISK_GB": {"total": hosts.CAPACITY["local_gb"], "reserved": 0, "min_unit": 1,

@@ -42,6 +42,12 @@ def test_the_catalog_has_placement(devcloud):
     assert {e["interface"] for e in entry["endpoints"]} == {"public", "internal", "admin"}
 
 
+def test_a_missing_token_gets_keystonemiddlewares_challenge(devcloud):
+    resp = requests.get(f"{devcloud.base_url}/placement/resource_providers", timeout=10)
+    assert resp.status_code == 401
+    assert resp.headers["WWW-Authenticate"] == f'Keystone uri="{devcloud.base_url}"'
+
+
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_answers_as_the_real_placement(fresh, case):
     cloud, tokens, names = fresh
@@ -60,6 +66,9 @@ def test_usages_follow_the_servers_on_the_host(fresh):
     admin, demo = Client(cloud, "admin"), Client(cloud, "demo")
     rp = f"/resource_providers/{names['rp']}"
     before = _get(cloud, tokens["admin"], rp)["generation"]
+    # Idle, a real Nova already counts its reserved_host_memory_mb (512) as used.
+    (idle,) = admin.nova("GET", "/os-hypervisors/detail", mv="2.87").json()["hypervisors"]
+    assert (idle["memory_mb_used"], idle["free_ram_mb"]) == (512, idle["memory_mb"] - 512)
     flavor = admin.nova("GET", "/flavors/2").json()["flavor"]          # m1.small
     servers = demo.boot("placed", flavorRef="2", min_count=2)
     for server in servers:
@@ -69,10 +78,14 @@ def test_usages_follow_the_servers_on_the_host(fresh):
         assert used["usages"] == {"VCPU": 2 * flavor["vcpus"], "MEMORY_MB": 2 * flavor["ram"],
                                   "DISK_GB": 2 * flavor["disk"]}
         assert used["resource_provider_generation"] > before
-        # Nova's hypervisor view counts the same servers.
+        # Nova's hypervisor view counts the same servers (and the host's reserved memory).
         (hv,) = admin.nova("GET", "/os-hypervisors/detail", mv="2.87").json()["hypervisors"]
+        inventory = _get(cloud, tokens["admin"], f"{rp}/inventories")["inventories"]
         assert (hv["vcpus_used"], hv["memory_mb_used"], hv["local_gb_used"]) == (
-            used["usages"]["VCPU"], used["usages"]["MEMORY_MB"], used["usages"]["DISK_GB"])
+            used["usages"]["VCPU"],
+            used["usages"]["MEMORY_MB"] + inventory["MEMORY_MB"]["reserved"],
+            used["usages"]["DISK_GB"])
+        assert hv["free_ram_mb"] == hv["memory_mb"] - hv["memory_mb_used"]
         allocations = _get(cloud, tokens["admin"], f"{rp}/allocations")["allocations"]
         assert allocations == {s["id"]: {"resources": {
             "VCPU": flavor["vcpus"], "MEMORY_MB": flavor["ram"], "DISK_GB": flavor["disk"]}}
