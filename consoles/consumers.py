@@ -14,32 +14,18 @@ a thread hop per frame.
 import asyncio
 import logging
 import time
-from urllib.parse import urlsplit
 
 from channels.consumer import AsyncConsumer
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
-from django.conf import settings
 
 from portal.consumers import session_user
-from portal.wsguards import REFUSED
+from portal.wsguards import REFUSED, same_origin
 
 from . import conf, records, tickets
 from .upstream import UpstreamError, open_upstream
 
 log = logging.getLogger(__name__)
-
-
-def same_origin(scope) -> bool:
-    """The page that opens the socket must be the portal's own (or a trusted origin):
-    the ticket is the secret, the Origin check stops another site from driving it."""
-    headers = {k.decode("latin1").lower(): v.decode("latin1") for k, v in scope["headers"]}
-    origin, host = headers.get("origin", ""), headers.get("host", "")
-    if not origin or not host:
-        return False
-    if urlsplit(origin).netloc.lower() == host.lower():
-        return True
-    return origin in getattr(settings, "CSRF_TRUSTED_ORIGINS", [])
 
 
 def client_address(scope) -> str | None:

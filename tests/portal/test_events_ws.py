@@ -57,6 +57,21 @@ async def test_foreign_origin_is_refused(live_portal, cloud):
     assert exc.value.response.status_code == 403
 
 
+@pytest.mark.parametrize("origin_of", [
+    lambda url: url.rsplit(":", 1)[0] + ":" + str(int(url.rsplit(":", 1)[1]) + 1),  # port
+    lambda url: url.replace("http://", "https://"),                                # scheme
+    lambda url: url.replace("127.0.0.1", "localhost"),          # another allowed host
+    lambda url: url + "/page",                                  # not an origin at all
+], ids=["other-port", "other-scheme", "other-host", "with-path"])
+async def test_same_host_other_origin_is_refused(live_portal, cloud, origin_of):
+    """Scheme, host and port are compared, as the console relay does: a page served on
+    another port of the same host (http://127.0.0.1:8411 for a portal on 8410) was let in."""
+    alice = live_portal.login("alice", cloud)
+    with pytest.raises(InvalidStatus) as exc:
+        await connect(live_portal, alice, origin=origin_of(live_portal.url))
+    assert exc.value.response.status_code == 403
+
+
 def test_refused_sockets_leave_no_task_behind(cloud, tmp_path):
     """Refusals happen before any consumer subscribes to the channel layer. Refused through
     a consumer (channels' OriginValidator), each socket left a channel-layer subscription
