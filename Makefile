@@ -20,6 +20,8 @@ node_modules/.installed: package.json package-lock.json
 
 # Tiny real guests (VNC and SPICE consoles) when qemu is there or apt-get can install it,
 # else plain devcloud servers (VNC only); GUESTS=plain forces plain. See portal/demo_guests.py.
+# Ctrl-C stops everything and exits 0: portal/demo.py runs in the terminal's foreground
+# process group of its own, so the SIGINT is the demo's to handle, not make's.
 demo: install
 	$(PY) -m portal.demo
 

@@ -147,3 +147,94 @@ def test_the_default_demo_offers_spice_and_vnc_consoles(guest_image, tmp_path,  
             assert console["type"] == type_ and f":{port}/" in console["url"], protocol
         conn.compute.delete_server(server)
         conn.compute.wait_for_delete(server, wait=30)
+
+
+def _marked(mark: str) -> list[str]:
+    """The processes (pid and command) whose environment carries `mark`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if mark.encode() in (entry / "environ").read_bytes():
+                found.append(f"{entry.name} {(entry / 'cmdline').read_bytes()!r}")
+        except OSError:
+            continue
+    return found
+
+
+def test_ctrl_c_of_make_demo_stops_everything_and_exits_0(tmp_path):
+    """Ctrl-C as a terminal sends it: SIGINT to the terminal's foreground process group
+    (make and everything under it). `make demo` ends with status 0, no "Error 130", and
+    none of the processes it started is left."""
+    import fcntl
+    import pty  # noqa: F401  (POSIX only, as the demo)
+    import termios
+    import threading
+    import uuid
+
+    mark = f"STACKPORT_DEMO_TEST={uuid.uuid4().hex}"
+    ports = {name: str(free_port()) for name in (
+        "WEB_PORT", "DEVCLOUD_PORT", "DEVCLOUD_CONSOLE_PORT", "DEVCLOUD_SPICE_PORT",
+        "EMBEDDED_REDIS_PORT")}
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "MAKEFLAGS",
+                                                            "MFLAGS", "MAKELEVEL")}
+    env.update(ports, GUESTS="plain", PORTAL_VAR_DIR=str(tmp_path),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+               DEVCLOUD_ARGS=f"--state-dir {tmp_path / 'dc'} "
+                             f"--clouds-yaml {tmp_path / 'clouds.yaml'} --reset",
+               OS_CLIENT_CONFIG_FILE=str(tmp_path / "clouds.yaml"),
+               PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    env[mark.split("=")[0]] = mark.split("=")[1]
+    master, slave = os.openpty()
+
+    def controlling_terminal():  # after setsid: the pty becomes make's terminal
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen(["make", "--no-print-directory", "demo"], cwd=ROOT, env=env,
+                            stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+                            preexec_fn=controlling_terminal)
+    os.close(slave)
+    output = bytearray()
+
+    def read():
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            output.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        url = f"http://127.0.0.1:{ports['WEB_PORT']}/login/"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                assert urllib.request.urlopen(url, timeout=1).status == 200
+                break
+            except OSError:
+                assert proc.poll() is None, output.decode(errors="replace")[-2000:]
+                assert time.monotonic() < deadline, f"nothing answers on {url}"
+                time.sleep(0.3)
+        assert _marked(mark), "the demo's processes carry the mark"
+        os.write(master, b"\x03")  # Ctrl-C
+        rc = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    time.sleep(0.5)
+    left = _marked(mark)
+    for line in left:
+        os.kill(int(line.split()[0]), signal.SIGKILL)
+    reader.join(timeout=5)
+    os.close(master)
+    text = output.decode(errors="replace")
+    assert rc == 0, text[-3000:]
+    assert "Error 130" not in text and "Interrupt" not in text, text[-3000:]
+    assert "Stackport demo stopped." in text
+    assert left == [], left
