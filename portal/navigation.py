@@ -24,7 +24,13 @@ def _visible(who: str, perms) -> bool:
     return True
 
 
+def _matches(path: str, url: str) -> bool:
+    return path == url or (url != "/" and path.startswith(url))
+
+
 def sections_for(request) -> list[dict]:
+    """The sections and links `request`'s person sees; one link is active: the one whose URL
+    is the longest prefix of the path (/network/routers/ is Routers, not also Networks)."""
     perms = request.perms
     out = []
     for title, entries in SECTIONS:
@@ -36,9 +42,11 @@ def sections_for(request) -> list[dict]:
                 url = reverse(name)
             except NoReverseMatch:
                 continue
-            links.append({"label": label, "url": url,
-                          "active": request.path == url or (url != "/" and
-                                                            request.path.startswith(url))})
+            links.append({"label": label, "url": url, "active": False})
         if links:
             out.append({"title": title, "links": links})
+    matching = [link for section in out for link in section["links"]
+                if _matches(request.path, link["url"])]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["active"] = True
     return out

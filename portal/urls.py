@@ -1,6 +1,18 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page names: the icon base.html links."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
+
 
 portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -10,6 +22,7 @@ portal_patterns = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view()),
     path("", include((portal_patterns, "portal"))),
     path("servers/", include("vms.urls")),
     path("network/", include("networks.urls")),
