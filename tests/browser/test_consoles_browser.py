@@ -58,10 +58,12 @@ def audit_row(portal, session, server_id, timeout=10.0) -> dict:
         html = session.get(f"{portal.url}/consoles/sessions/", params={
             "server": server_id, "state": "closed"}).text
         row = re.search(r'<tr data-session="\d+">(.*?)</tr>', html, re.S)
-        if row:
-            cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
-            return {"to_client": int(cells[8]), "to_server": int(cells[9]),
-                    "closed": cells[10].strip(), "type": cells[6]}
+        if row:     # the cells by their column's heading
+            heads = re.findall(r"<th>(.*?)</th>", html)
+            cells = dict(zip(heads, re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S),
+                             strict=True))
+            return {"to_client": int(cells["To browser"]), "to_server": int(cells["To server"]),
+                    "closed": cells["Closed"].strip(), "type": cells["Type"]}
         if time.monotonic() > deadline:
             raise AssertionError("no closed console session on the audit page")
         time.sleep(0.3)
