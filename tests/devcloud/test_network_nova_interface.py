@@ -1,6 +1,5 @@
 """The calls devcloud's Nova makes on the network service, in-process (no HTTP)."""
 
-import time
 
 import pytest
 
@@ -108,7 +107,9 @@ def test_exhaustion_and_quota(neutron):
     assert (err.value.status, err.value.kind) == (409, "OverQuota")
 
 
-def test_server_addresses_is_fast_at_scale(neutron):
+def test_server_addresses_at_scale(neutron):
+    """10,000 servers' addresses in one answer, each with its own port (how fast it is:
+    bench/devcloud_scale.py, not a timed assertion here)."""
     project, _ = _demo(neutron)
     state = neutron.state
     from devcloud.network import networks, subnets
@@ -116,13 +117,8 @@ def test_server_addresses_is_fast_at_scale(neutron):
     big = networks.create_network(state, project, {"name": "big"})
     subnets.build_subnet(state, project, big, {"cidr": "10.128.0.0/16", "ip_version": 4})
     ids = [f"server-{i}" for i in range(10_000)]
-    started = time.perf_counter()
     for device_id in ids:
         neutron.create_server_port(project, network_id=big["id"], device_id=device_id)
-    created = time.perf_counter() - started
-    started = time.perf_counter()
     addresses = neutron.server_addresses(ids)
-    elapsed = time.perf_counter() - started
     assert len(addresses) == 10_000 and all(len(a["big"]) == 1 for a in addresses.values())
-    assert elapsed < 0.5, elapsed
-    assert created < 10, created
+    assert len({a["big"][0]["addr"] for a in addresses.values()}) == 10_000
