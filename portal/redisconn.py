@@ -10,5 +10,8 @@ _client: redis.Redis | None = None
 def client() -> redis.Redis:
     global _client
     if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL)
+        # A Redis that does not answer costs a page seconds, not minutes: the callers
+        # (pages, the poller) say so and go on.
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2,
+                                       socket_timeout=5)
     return _client

@@ -1,7 +1,14 @@
 """Image names by id, cached in Redis: the list page and the poller show image names
-without one Glance call per row (at most one batched call for the ids not yet known)."""
+without one Glance call per row (at most one batched call for the ids not yet known).
+With Redis down the names come from that one batched call for every id: slower, never
+an error page."""
+
+import logging
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 TTL = 3600
 UNKNOWN = "—"
@@ -15,7 +22,13 @@ def image_names(conn, ids) -> dict[str, str]:
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    known = {k.rsplit(":", 1)[1]: v for k, v in cache.get_many([_key(i) for i in ids]).items()}
+    try:
+        known = {k.rsplit(":", 1)[1]: v
+                 for k, v in cache.get_many([_key(i) for i in ids]).items()}
+        cached = True
+    except (RedisError, OSError) as exc:
+        log.warning("image name cache unavailable: %s", exc)
+        known, cached = {}, False
     missing = ids - known.keys()
     if missing:
         found = {img.id: img.name or img.id
@@ -23,6 +36,10 @@ def image_names(conn, ids) -> dict[str, str]:
         # An image deleted since the server was built still gets a name, so it is not
         # asked for again on every page.
         fetched = {i: found.get(i, UNKNOWN) for i in missing}
-        cache.set_many({_key(i): n for i, n in fetched.items()}, TTL)
+        if cached:
+            try:
+                cache.set_many({_key(i): n for i, n in fetched.items()}, TTL)
+            except (RedisError, OSError) as exc:
+                log.warning("image names not cached: %s", exc)
         known.update(fetched)
     return known

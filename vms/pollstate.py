@@ -8,12 +8,16 @@
 """
 
 import hashlib
+import logging
 import os
 from datetime import UTC, datetime
 
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from portal.redisconn import client
+
+log = logging.getLogger(__name__)
 
 FAST, SLOW = 1.0, 30.0
 BEAT_SLACK = 0.3  # beat's ticks drift by a few milliseconds either way
@@ -92,12 +96,17 @@ def reset() -> None:
 
 def staleness(now: float | None = None) -> dict | None:
     """None when the status on the pages is fresh; otherwise why it may be stale and the
-    time of the last good poll."""
+    time of the last good poll. With Redis down (where the poller's state and the live
+    channel are) the page still answers: {"live_paused": True}."""
     import time
 
     now = now or time.time()
-    good = last_good()
-    failing = failures()
+    try:
+        good = last_good()
+        failing = failures()
+    except (RedisError, OSError) as exc:
+        log.warning("poller state unavailable: %s", exc)
+        return {"live_paused": True, "last_good": None, "nova_down": False}
     if good is not None and not failing and now - good < STALE_AFTER:
         return None
     return {"last_good": datetime.fromtimestamp(good, UTC) if good else None,

@@ -9,6 +9,7 @@ import pytest
 import redis
 
 from portal import redisconn
+from tests.conftest import run_portal
 from vms.models import LaunchRequest
 
 from .helpers import form_error, launch_data, wait_for
@@ -67,3 +68,21 @@ def test_launch_action_and_delete_with_redis_down_answer_as_accepted(
     assert deleted.status_code == 302 and deleted.url.endswith(f"/servers/{server_id}/deleted/")
     wait_for(lambda: conn.compute.find_server(server_id, ignore_missing=True) is None,
              timeout=60, what="server gone")
+
+
+def test_pages_answer_with_redis_down_and_say_live_updates_are_paused(
+        live_portal, cloud, networks, image_id, prefix, tmp_path):
+    """The list and a server's page need no Redis: a web process whose Redis is a port
+    where nothing listens (same database, so alice's session from the working one) shows
+    them, with the notice that live updates are paused."""
+    conn = cloud.connect("alice")
+    server = conn.compute.create_server(name=prefix, flavor_id="1", image_id=image_id,
+                                        networks=[{"uuid": networks["alice"]["network"].id}])
+    session = live_portal.login("alice", cloud)
+    with run_portal(cloud, tmp_path, REDIS_URL=dead_redis_url(),
+                    DATABASE_URL=live_portal.env["DATABASE_URL"]) as cut_off:
+        for path in ("/servers/", f"/servers/?name={prefix}", f"/servers/{server.id}/"):
+            resp = session.get(cut_off.url + path, timeout=30)
+            assert resp.status_code == 200, (path, resp.status_code)
+            assert 'data-testid="live-paused"' in resp.text, path
+            assert server.id in resp.text, path
