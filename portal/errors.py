@@ -10,3 +10,17 @@ class CloudRefused(Exception):
         super().__init__(message)
         self.message = message
         self.cause = cause
+
+
+def cloud_said(exc) -> str:
+    """What the cloud said in an error answer, from Nova's {"badRequest": {"message"}},
+    Neutron's {"NeutronError": {"message"}} or Keystone's {"error": {"message"}} alike;
+    else openstacksdk's reading of it."""
+    try:
+        body = exc.response.json()
+        inner = next(iter(body.values()))
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+    except (AttributeError, ValueError, StopIteration, TypeError):
+        pass
+    return str(getattr(exc, "details", None) or getattr(exc, "message", None) or exc)

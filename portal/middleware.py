@@ -6,6 +6,10 @@
 - Changing requests from users who cannot change anything are refused (403) here, once
   for every view (portal.access.enforce_read_only).
 - A cloud that does not answer gives a 503 page with a plain message, not a stack trace.
+- Any other error answer from the cloud that reaches here becomes a page saying what the
+  cloud said: a refusal (403, e.g. a policy the person's role does not pass) a 403 page,
+  a 404 the not-found page, a 5xx a 502 page, another 4xx a 400 page. Forms and buttons
+  show their own refusals (CloudRefused); this is the net under every page.
 """
 
 import itertools
@@ -22,6 +26,7 @@ from openstack import exceptions as os_exc
 from . import session
 from .access import enforce_read_only
 from .actor import Actor, new_request_id
+from .errors import cloud_said
 
 log = logging.getLogger(__name__)
 
@@ -96,4 +101,21 @@ class CloudSessionMiddleware:
         if is_unreachable(exc):
             log.warning("cloud unreachable on %s: %s", request.path, exc)
             return render(request, "portal/cloud_unreachable.html", status=503)
+        if isinstance(exc, os_exc.HttpException) and exc.status_code:
+            return cloud_error_page(request, exc)
         return None
+
+
+def cloud_error_page(request, exc: os_exc.HttpException):
+    """The page for an error answer from the cloud that no view turned into words."""
+    said = cloud_said(exc)
+    log.warning("cloud answered %s on %s: %s (request %s)", exc.status_code,
+                request.path, said, getattr(exc, "request_id", None))
+    if exc.status_code == 404:
+        return render(request, "404.html", status=404)
+    if exc.status_code == 403:
+        return render(request, "portal/cloud_refused.html", {"said": said}, status=403)
+    return render(request, "portal/cloud_error.html", {
+        "said": said, "cloud_status": exc.status_code,
+        "cloud_request_id": getattr(exc, "request_id", None)},
+        status=502 if exc.status_code >= 500 else 400)

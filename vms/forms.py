@@ -113,3 +113,37 @@ class KeypairCreateForm(forms.Form):
             raise forms.ValidationError("Paste an OpenSSH public key (it starts with "
                                         "ssh-ed25519, ssh-rsa or ecdsa-sha2-…).")
         return key
+
+
+# Every status Nova's `status` filter knows (nova.api.openstack.common's state map); any
+# other value Nova answers with 400 "Invalid status value", so it is refused here.
+NOVA_STATUSES = ["ACTIVE", "BUILD", "DELETED", "ERROR", "HARD_REBOOT", "MIGRATING",
+                 "PASSWORD", "PAUSED", "REBOOT", "REBUILD", "RESCUE", "RESIZE",
+                 "REVERT_RESIZE", "SHELVED", "SHELVED_OFFLOADED", "SHUTOFF", "SOFT_DELETED",
+                 "SUSPENDED", "UNKNOWN", "VERIFY_RESIZE"]
+
+
+class ServerFilterForm(forms.Form):
+    """The instances list's filters, from the query string: bounded, and only values Nova
+    accepts, so a typed URL is a message on the page rather than Nova's 400."""
+
+    name = forms.CharField(required=False, max_length=255)
+    status = forms.CharField(required=False, max_length=32)
+    ip = forms.CharField(required=False, max_length=64)
+
+    def clean_status(self):
+        status = self.cleaned_data["status"].upper()
+        if status and status not in NOVA_STATUSES:
+            raise forms.ValidationError(f"No server status is called “{status}”: pick one "
+                                        "from the list.")
+        return status
+
+    def filters(self) -> dict:
+        """What the page shows in its filter boxes (what was typed, if it was refused)."""
+        if self.is_valid():
+            return {k: self.cleaned_data[k] for k in ("name", "status", "ip")}
+        return {k: (self.data.get(k) or "")[:255] for k in ("name", "status", "ip")}
+
+    def problems(self) -> list[str]:
+        return [f"{self.fields[k].label or k.capitalize()}: {e}"
+                for k, errors in self.errors.items() for e in errors]

@@ -14,17 +14,20 @@ from portal.access import ChangeRequiredMixin, LoginRequiredMixin
 from portal.generic import ActorMixin, CloudActionView, CloudDeleteView, CloudFormView
 
 from . import fragments, selectors, services, timeline
-from .forms import KeypairCreateForm, LaunchForm
+from .forms import KeypairCreateForm, LaunchForm, ServerFilterForm
 from .models import TimelineEvent
 
 
 class ServerList(LoginRequiredMixin, ActorMixin, View):
     def get(self, request):
-        filters = {k: request.GET.get(k, "").strip() for k in ("name", "status", "ip")}
+        form = ServerFilterForm(request.GET)
+        ctx = {"filters": form.filters(), "statuses": selectors.STATUS_FILTERS}
+        if not form.is_valid():  # nothing Nova would refuse is sent to it
+            return render(request, "vms/list.html", {
+                **ctx, "servers": [], "filter_errors": form.problems()}, status=400)
         page = selectors.servers_page(self.actor, marker=request.GET.get("marker") or None,
-                                      **filters)
-        return render(request, "vms/list.html", {
-            **page, "filters": filters, "statuses": selectors.STATUS_FILTERS})
+                                      **ctx["filters"])
+        return render(request, "vms/list.html", {**page, **ctx})
 
 
 class Launch(ChangeRequiredMixin, CloudFormView):

@@ -162,3 +162,37 @@ def test_pages_say_when_status_may_be_stale(alice, fresh_poller):
     assert "Last good poll at" in text(resp)
     pollstate.succeeded(time.time(), transitional=False)
     assert 'data-testid="stale"' not in alice.get("/servers/").content.decode()
+
+
+@pytest.mark.parametrize("query, shown", [
+    ("status=NOSUCH", "No server status is called “NOSUCH”"),
+    ("status=%00", "Null characters are not allowed"),
+    ("name=a%00b", "Null characters are not allowed"),
+])
+def test_a_filter_nova_would_refuse_is_a_message_on_the_list(alice, query, shown):
+    resp = alice.get(f"/servers/?{query}")
+    assert resp.status_code == 400
+    assert shown in text(resp) and 'data-testid="filter-error"' in resp.content.decode()
+    assert resp["X-Cloud-Calls"] == "0"  # not sent to Nova
+    assert alice.get("/servers/?status=active").status_code == 200  # Nova's case rules
+
+
+@pytest.mark.devcloud_only(reason="fault injection: Nova answers the list with 500 / 400")
+@pytest.mark.parametrize("status, message, page_status", [
+    (500, "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/",
+     502),
+    (400, "Invalid input for query parameters marker.", 400),
+])
+def test_nova_errors_on_a_page_say_what_nova_said(alice, devcloud, status, message,
+                                                  page_status):
+    devcloud.admin_api("POST", "faults", {"service": "compute", "method": "GET",
+                                          "path": "/servers/detail$", "status": status,
+                                          "message": message})
+    try:
+        resp = alice.get("/servers/")
+    finally:
+        devcloud.admin_api("DELETE", "faults")
+    assert resp.status_code == page_status
+    assert 'data-testid="cloud-error"' in resp.content.decode()
+    assert f"(error {status}): {message}" in text(resp)
+    assert "Something went wrong" not in text(resp)
