@@ -42,6 +42,12 @@ class Permissions:
         return self.can_change or self.is_helpdesk
 
     @property
+    def can_read_console_log(self) -> bool:
+        """Nova's default policy for os-console-output is project member or admin: a
+        reader's token is refused (403), so readers are not offered it."""
+        return self.can_change
+
+    @property
     def can_search_all_projects(self) -> bool:
         return self.is_admin or self.is_helpdesk
 

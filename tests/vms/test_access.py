@@ -61,6 +61,11 @@ def test_reader_sees_no_buttons_and_posts_are_refused(as_, cloud, networks, imag
         assert page.status_code == 200
         body = page.content.decode()
         assert 'data-testid="actions"' not in body and 'data-testid="delete"' not in body
+        # Nova refuses a reader the console log: not offered, and typed in, a clear 403.
+        assert 'data-testid="console-log-link"' not in body
+        log = reader.get(f"/servers/{server.id}/console-log/")
+        assert log.status_code == 403
+        assert "The cloud refused this for your role in this project (reader)" in text(log)
         assert 'data-testid="launch"' not in reader.get("/servers/").content.decode()
         assert reader.get("/servers/launch/").status_code == 403
         for path in (f"/servers/{server.id}/delete/", f"/servers/{server.id}/actions/stop/",
@@ -70,3 +75,17 @@ def test_reader_sees_no_buttons_and_posts_are_refused(as_, cloud, networks, imag
         assert demo.compute.get_server(server.id).task_state != "deleting"
     finally:
         demo.compute.delete_server(server)
+
+
+@pytest.mark.devcloud_only(reason="fault injection: the cloud refuses (403) a page's read")
+def test_a_refusal_from_the_cloud_on_any_page_is_a_clear_403(as_, alices_server, devcloud):
+    devcloud.admin_api("POST", "faults", {
+        "service": "compute", "method": "GET", "path": f"/servers/{alices_server.id}$",
+        "status": 403, "message": "Policy doesn't allow os_compute_api:servers:show to be "
+                                  "performed."})
+    try:
+        resp = as_("alice").get(f"/servers/{alices_server.id}/")
+    finally:
+        devcloud.admin_api("DELETE", "faults")
+    assert resp.status_code == 403
+    assert "Policy doesn't allow os_compute_api:servers:show to be performed." in text(resp)
