@@ -240,6 +240,20 @@ def spice_keys(frames: list[bytes]) -> list[tuple[int, bool]]:
     return out
 
 
+def spice_pointer(frames: list[bytes]) -> list[tuple[str, int, int]]:
+    """The SPICE pointer messages the browser sent: ("position", x, y) in client mouse mode,
+    ("motion", dx, dy) in server mode."""
+    out = []
+    for frame in frames:
+        if len(frame) >= 6:
+            kind, size = struct.unpack("<HI", frame[:6])
+            if kind == 112 and size == 11:
+                out.append(("position", *struct.unpack("<II", frame[6:14])))
+            elif kind == 111 and size == 11:
+                out.append(("motion", *struct.unpack("<ii", frame[6:14])))
+    return out
+
+
 def as_a_pc_guest_reads(keys: list[tuple[int, bool]]) -> str:
     shift, text = set(), ""
     for code, down in keys:
@@ -295,6 +309,24 @@ def test_spice_page_pastes_text_with_shift_and_scales_to_fit(page, qemu_cloud, q
     assert as_a_pc_guest_reads(keys) == text, (keys, page.inner_text('[data-console-message]'))
     assert [k for k in keys if k[0] & 0x7F in SC_SHIFT][-1] == (0x2A | 0x80, False)
     assert page.input_value('[data-action="paste"] input[name=text]') == ""
+
+    # The pointer lands where it points: spice-html5 reports canvas pixels, made the guest's.
+    got = page.evaluate(fit)
+    canvas = page.locator("[data-screen] canvas").bounding_box()
+    ratio = got["natW"] / got["w"]
+    assert ratio < 0.99                                      # scaled up, at 1280 wide
+    del sent[:]
+    page.mouse.move(canvas["x"] + 10, canvas["y"] + 10)
+    page.mouse.move(canvas["x"] + 310, canvas["y"] + 210, steps=4)
+    page.wait_for_timeout(300)
+    moves = spice_pointer(sent)
+    assert moves, "no pointer messages"
+    if moves[-1][0] == "position":                           # client mouse mode
+        assert abs(moves[-1][1] - 310 * ratio) <= 2 and abs(moves[-1][2] - 210 * ratio) <= 2
+    else:                                                    # server mode: relative moves
+        dx = sum(m[1] for m in moves[1:])
+        dy = sum(m[2] for m in moves[1:])
+        assert abs(dx - 300 * ratio) <= 4 and abs(dy - 200 * ratio) <= 4, moves
 
     # Ctrl-Alt-Del reaches the guest as keys too.
     del sent[:]

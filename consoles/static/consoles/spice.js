@@ -81,6 +81,21 @@ function start(section) {
     canvas.style.width = `${Math.floor(canvas.width * ratio)}px`;
     canvas.style.height = `${Math.floor(canvas.height * ratio)}px`;
   };
+  // spice-html5 reads the pointer as offsetX/offsetY, CSS pixels of the canvas: scaled, they
+  // are made the guest's pixels here, before its own listeners on the canvas see them.
+  for (const type of ["mousemove", "mousedown", "mouseup", "wheel"]) {
+    screen.addEventListener(type, (e) => {
+      const canvas = e.target;
+      if (!(canvas instanceof HTMLCanvasElement) || !canvas.clientWidth) return;
+      const sx = canvas.width / canvas.clientWidth;
+      const sy = canvas.height / canvas.clientHeight;
+      if (sx === 1 && sy === 1) return;
+      const x = e.offsetX;
+      const y = e.offsetY;
+      Object.defineProperty(e, "offsetX", { value: Math.round(x * sx) });
+      Object.defineProperty(e, "offsetY", { value: Math.round(y * sy) });
+    }, true);
+  }
   new ResizeObserver(fit).observe(screen);
   new MutationObserver(fit).observe(screen, {
     childList: true, subtree: true, attributes: true, attributeFilter: ["width", "height"] });
