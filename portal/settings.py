@@ -200,6 +200,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default config gives "django" its own console handler when DEBUG is on,
+        # and the logger also propagates to root's: every django.* line was written twice.
+        # One handler, root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         # keystoneauth logs request URLs; never tokens, but keep it quiet anyway.
         "keystoneauth": {"level": "WARNING"},
         "openstack": {"level": "WARNING"},
