@@ -8,6 +8,8 @@ Why uvicorn (with uvloop, httptools and its websockets-sansio protocol): the con
 heaviest thing the web process does, and bench/console_relay.py put it at 86% of websockify's
 throughput under uvicorn against 75% under daphne, with less CPU for 100 open sessions.
 
+- WebSockets use uvicorn's websockets-sansio protocol with one fix (portal/wsprotocol.py):
+  an upgrade refused while parsing (request line or a header over 8 KB) gets its 414/431.
 - permessage-deflate is off: browsers offer it, and compressing console frames (already
   compact or incompressible RFB/SPICE data) would cost far more CPU than it saves on a LAN.
 - lifespan is off: Django and Channels have no startup/shutdown hooks to run.
@@ -23,6 +25,8 @@ import os
 import sys
 
 import uvicorn
+
+from portal.wsprotocol import PortalWebSocketProtocol
 
 # On stop, open consoles and event sockets get this long to close before they are cut.
 GRACE = 5
@@ -45,7 +49,9 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     proxies = forwarded_allow_ips()
     uvicorn.run("portal.asgi:application", host=args.host, port=args.port,
-                loop="uvloop", http="httptools", ws="websockets-sansio",
+                loop="uvloop", http="httptools",
+                # websockets-sansio, answering the handshakes it refuses while parsing
+                ws=PortalWebSocketProtocol,
                 ws_per_message_deflate=False, lifespan="off", server_header=False,
                 timeout_graceful_shutdown=GRACE,
                 proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
