@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from portal.access import ChangeRequiredMixin, LoginRequiredMixin
+from portal.converters import id_param
 from portal.generic import ActorMixin, CloudActionView, CloudDeleteView, CloudFormView
 
 from . import fragments, selectors, services, timeline
@@ -25,7 +26,7 @@ class ServerList(LoginRequiredMixin, ActorMixin, View):
         if not form.is_valid():  # nothing Nova would refuse is sent to it
             return render(request, "vms/list.html", {
                 **ctx, "servers": [], "filter_errors": form.problems()}, status=400)
-        page = selectors.servers_page(self.actor, marker=request.GET.get("marker") or None,
+        page = selectors.servers_page(self.actor, marker=id_param(request, "marker"),
                                       **ctx["filters"])
         return render(request, "vms/list.html", {**page, **ctx})
 

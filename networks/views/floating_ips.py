@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views import View
 
 from portal.access import ChangeRequiredMixin, LoginRequiredMixin
+from portal.converters import id_param
 from portal.errors import CloudRefused
 from portal.generic import ActorMixin, CloudActionView, CloudFormView, require_offered
 
@@ -18,7 +19,7 @@ from .base import PoolChoiceMixin, widened
 class FloatingIPList(LoginRequiredMixin, ActorMixin, View):
     def get(self, request):
         data = selectors.floatingips_page(self.actor, widened(request),
-                                          request.GET.get("marker"))
+                                          id_param(request, "marker"))
         return render(request, "networks/fip_list.html",
                       {**data, "form": forms.AllocateForm(pools=data["pools"])})
 

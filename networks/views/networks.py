@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views import View
 
 from portal.access import ChangeRequiredMixin, LoginRequiredMixin
+from portal.converters import id_param
 from portal.generic import ActorMixin, CloudActionView, CloudFormView
 
 from .. import forms, selectors, services
@@ -16,7 +17,7 @@ from .base import OwnedDeleteView, PoolChoiceMixin, widened
 
 class NetworkList(LoginRequiredMixin, ActorMixin, View):
     def get(self, request):
-        data = selectors.networks_page(self.actor, widened(request), request.GET.get("marker"))
+        data = selectors.networks_page(self.actor, widened(request), id_param(request, "marker"))
         return render(request, "networks/network_list.html", data)
 
 

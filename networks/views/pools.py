@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 
 from portal.access import AdminRequiredMixin
+from portal.converters import id_param
 from portal.errors import CloudRefused
 from portal.generic import (
     ActorMixin,
@@ -87,7 +88,7 @@ class PoolDelete(AdminRequiredMixin, CloudDeleteView):
 class AllFloatingIPs(AdminRequiredMixin, ActorMixin, View):
     def get(self, request):
         return render(request, "networks/admin_fips.html",
-                      selectors.all_floatingips_page(self.actor, request.GET.get("marker")))
+                      selectors.all_floatingips_page(self.actor, id_param(request, "marker")))
 
 
 class AdminRelease(AdminRequiredMixin, CloudActionView):
@@ -113,7 +114,7 @@ class Quotas(AdminRequiredMixin, ActorMixin, View):
     template_name = "networks/quotas.html"
 
     def get(self, request):
-        project_id = request.GET.get("project") or None
+        project_id = id_param(request, "project")
         data = selectors.quota_page(self.actor, project_id)
         form = forms.QuotaForm(initial={"floating_ips": (data["quota"] or {}).get("limit")})
         return render(request, self.template_name,
