@@ -299,8 +299,10 @@ def create_keypair(actor, name: str, public_key: str = "") -> str | None:
 
 def delete_keypair(actor, name: str) -> None:
     try:
-        actor.conn.compute.delete_keypair(name)
+        # openstacksdk ignores a missing key pair by default: Nova's 404 is the answer.
+        actor.conn.compute.delete_keypair(name, ignore_missing=False)
     except os_exc.NotFoundException:
-        raise CloudRefused("That key pair no longer exists.") from None
+        raise CloudRefused(f"You have no key pair named “{name}”: nothing was deleted.") \
+            from None
     announce(actor, "keypair.delete", name,
              event=fragments.keypair_removed(actor.user_id, name))

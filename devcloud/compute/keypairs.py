@@ -7,6 +7,7 @@ key tagged "Generated-by-Nova"; fingerprints are MD5 over the key blob, as Nova'
 import base64
 import binascii
 import hashlib
+import re
 
 from aiohttp import web
 from cryptography.hazmat.primitives import serialization
@@ -99,13 +100,38 @@ async def show_keypair(request):
     return json_response({"keypair": view})
 
 
+# Nova's key pair name schema (nova/api/validation/parameter_types.py): a string of
+# 1-255 printable characters, no whitespace at either end, and only these characters;
+# 2.92 added "@" and ".". The reasons are jsonschema's, as Nova's 400 carries them.
+NAME_PATTERN = r"^[_\- a-zA-Z0-9]+$"
+NAME_PATTERN_292 = r"^[_\-\@\. a-zA-Z0-9]+$"
+PRINTABLE = ("An invalid 'name' value was provided. The name must be: printable "
+             "characters. Can not start or end with whitespace.")
+
+
+def check_name(request, name) -> None:
+    """Refuse a key pair name exactly as Nova does (status 400, the same message)."""
+    if not isinstance(name, str):
+        raise invalid_input("name", name, f"{name!r} is not of type 'string'")
+    if not name:
+        raise invalid_input("name", name, f"{name!r} should be non-empty")
+    if len(name) > 255:
+        raise invalid_input("name", name, f"{name!r} is too long")
+    if not name.isprintable() or name != name.strip():
+        raise CloudError(400, PRINTABLE)
+    pattern = NAME_PATTERN_292 if mv(request, "2.92") else NAME_PATTERN
+    if not re.match(pattern, name):
+        raise invalid_input("name", name, f"{name!r} does not match {pattern!r}")
+
+
 @nova
 async def create_keypair(request):
     ctx = request["ctx"]
     body = (await body_of(request, "keypair"))["keypair"]
-    name = body.get("name")
-    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 255:
+    if "name" not in body:
         raise invalid_input("keypair", body, "'name' is a required property")
+    name = body["name"]
+    check_name(request, name)
     if mv(request, "2.92") and "public_key" not in body:
         raise invalid_input("keypair", body, "'public_key' is a required property")
     user_id = body.get("user_id") if mv(request, "2.10") and ctx.is_admin else None

@@ -1,6 +1,10 @@
 """The list (filters, paging, its cost), key pairs, floating IP on launch, actions and the
 stale notice: the in-process portal against the cloud under test."""
 
+import html as html_lib
+import re
+from urllib.parse import unquote
+
 import pytest
 
 from portal.actor import SERVICE_USER
@@ -196,3 +200,55 @@ def test_nova_errors_on_a_page_say_what_nova_said(alice, devcloud, status, messa
     assert 'data-testid="cloud-error"' in resp.content.decode()
     assert f"(error {status}): {message}" in text(resp)
     assert "Something went wrong" not in text(resp)
+
+
+PUBLIC = ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFqq5t3W3yZxwq0cIvdiV0GoQm+fi6eY4z2mSxQwS8X0 "
+          "vt@test")
+
+
+@pytest.mark.parametrize("microversion, name, message", [
+    ("2.10", "vt/slash", "Invalid input for field/attribute name. Value: vt/slash. "
+                         "'vt/slash' does not match '^[_\\\\- a-zA-Z0-9]+$'"),
+    ("2.92", "vt/slash", "Invalid input for field/attribute name. Value: vt/slash. "
+                         "'vt/slash' does not match '^[_\\\\-\\\\@\\\\. a-zA-Z0-9]+$'"),
+    ("2.10", "vt.dot", "Invalid input for field/attribute name. Value: vt.dot. "
+                       "'vt.dot' does not match '^[_\\\\- a-zA-Z0-9]+$'"),
+    ("2.92", " vt", "An invalid 'name' value was provided. The name must be: printable "
+                    "characters. Can not start or end with whitespace."),
+    ("2.92", "", "Invalid input for field/attribute name. Value: . '' should be "
+                 "non-empty"),
+])
+def test_keypair_names_nova_refuses(cloud, microversion, name, message):
+    """The cloud (devcloud as the real Nova) refuses these names: 400, Nova's words."""
+    conn = cloud.connect("alice")
+    resp = conn.compute.post("/os-keypairs", json={"keypair": {
+        "name": name, "public_key": PUBLIC}}, raise_exc=False,
+        headers={"OpenStack-API-Version": f"compute {microversion}"})
+    if resp.status_code < 300:  # never leave one behind
+        conn.compute.delete_keypair(name)
+    assert resp.status_code == 400
+    assert resp.json() == {"badRequest": {"code": 400, "message": message}}
+
+
+def test_keypairs_page_survives_odd_names(alice, monkeypatch):
+    """Names Nova allows since 2.92 (and any other a cloud may hold) keep the page and
+    their delete buttons working."""
+    from django.urls import resolve
+
+    from vms import fragments, selectors
+
+    odd = ["x@y.z", "a.b", "with space", "a/b", "pct%41", "q?x#y"]
+    monkeypatch.setattr(selectors, "keypairs", lambda actor: [
+        fragments.keypair_row(actor.user_id, type("K", (), {
+            "name": n, "fingerprint": "00:11", "type": "ssh"})) for n in odd])
+    resp = alice.get("/servers/keypairs/")
+    assert resp.status_code == 200
+    actions = re.findall(r'<form method="post" action="(/servers/keypairs/[^"]+)"',
+                         resp.content.decode())
+    assert [resolve(unquote(html_lib.unescape(a))).kwargs["name"] for a in actions] == odd
+
+
+def test_deleting_a_keypair_you_do_not_have_says_so(alice, cloud):
+    resp = alice.post("/servers/keypairs/vt-never-made/delete/", follow=True)
+    assert "You have no key pair named “vt-never-made”: nothing was deleted." in text(resp)
+    assert "deleted." not in text(resp).replace("nothing was deleted.", "")
