@@ -64,6 +64,17 @@ def owned_server(actor, server_id: str):
     return owned(server, actor.project_id, "server")
 
 
+def delete_confirmation(actor, server_id: str) -> dict:
+    """The delete page: the server and the floating IPs on its ports (offered for release
+    with it). 3 calls: server, ports, floating IPs."""
+    conn = actor.conn
+    got = gather(server=lambda: owned_server(actor, server_id),
+                 ports=lambda: _ports(conn, server_id))
+    fips = servers.floating_ips_on(conn, [p["id"] for p in got["ports"]])
+    return {"server": got["server"], "floating_ips": [
+        f for f in fips if f.get("project_id", f.get("tenant_id")) == actor.project_id]}
+
+
 def _ports(conn, server_id: str) -> list[dict]:
     return [{"id": p.id, "mac": p.mac_address, "network_id": p.network_id,
              "status": p.status, "fixed_ips": p.fixed_ips or []}

@@ -68,3 +68,11 @@ def ports_of(conn, server_ids: list[str]) -> list[dict]:
     if not server_ids:
         return []
     return reads.collection(conn.network, "/ports", "ports", device_id=list(server_ids))
+
+
+def floating_ips_on(conn, port_ids: list[str]) -> list[dict]:
+    """GET /floatingips?port_id=a&port_id=b… : the floating IPs on these ports."""
+    if not port_ids:
+        return []
+    return reads.collection(conn.network, "/floatingips", "floatingips",
+                            port_id=list(port_ids))

@@ -13,9 +13,10 @@ from django.db import IntegrityError, transaction
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
+from networks import services as network_services
 from portal.changes import afterwards, announce
 
-from . import fragments, keys, pollstate, rows, timeline
+from . import fragments, keys, pollstate, rows, servers, timeline
 from .errors import CloudRefused, explain, nova_message
 from .models import LaunchRequest, ServerState
 from .names import image_names
@@ -251,13 +252,16 @@ def act(actor, server, action: str) -> str:
     return f"{todo.label} requested for {server.name}."
 
 
-def delete(actor, server) -> str:
+def delete(actor, server, release_floating_ips: bool = False) -> str:
     """Delete, remembering the server's ports first: the delete timeline later proves
-    their addresses went back to the pool."""
+    their addresses went back to the pool. With `release_floating_ips`, the floating IPs
+    on those ports are released too, once Nova has accepted the delete (through the
+    networks app's service, so each release is audited and announced)."""
     conn = actor.conn
     ports = [{"id": p.id, "mac": p.mac_address, "network_id": p.network_id,
               "fixed_ips": p.fixed_ips or []}
              for p in conn.network.ports(device_id=server.id)]
+    fips = servers.floating_ips_on(conn, [p["id"] for p in ports]) if release_floating_ips else []
     try:
         conn.compute.delete_server(server)
     except os_exc.HttpException as exc:
@@ -278,7 +282,22 @@ def delete(actor, server) -> str:
                  event=fragments.server(row, timeline.wants_floating_ip(server)))
 
     afterwards(what, tell)
-    return f"Delete requested for {server.name}."
+    said = f"Delete requested for {server.name}."
+    released, kept = [], []
+    for fip in fips:
+        try:
+            network_services.release_floating_ip(actor, fip)
+            released.append(fip["floating_ip_address"])
+        except CloudRefused as refused:
+            kept.append(f"{fip['floating_ip_address']} ({refused.message})")
+        except Exception as exc:  # the delete stands whatever happens to the release
+            log.warning("%s: releasing %s failed", what, fip["id"], exc_info=True)
+            kept.append(f"{fip['floating_ip_address']} ({type(exc).__name__})")
+    if released:
+        said += f" Floating IP {', '.join(released)} released."
+    if kept:
+        said += f" Not released, still allocated to the project: {'; '.join(kept)}."
+    return said
 
 
 def create_keypair(actor, name: str, public_key: str = "") -> str | None:

@@ -69,7 +69,14 @@ def view(server_id: str, wants_floating_ip: bool = True, events: dict | None = N
             {"step": "error", "label": LABELS["error"], "event": error}]
     deleting = "delete_requested" in events
     return {"server_id": server_id, "launch": launch,
-            "delete": _steps(DELETE_STEPS, events) if deleting else []}
+            "delete": in_time_order(_steps(DELETE_STEPS, events)) if deleting else []}
+
+
+def in_time_order(steps: list[dict]) -> list[dict]:
+    """The steps done, by when they happened (the server is often gone from Nova before
+    the follow-up sees its ports gone), then the ones still to come in their usual order."""
+    done = sorted((s for s in steps if s["event"]), key=lambda s: s["event"].at)
+    return done + [s for s in steps if not s["event"]]
 
 
 def views(server_ids: list[str], wants_floating_ip: bool) -> list[dict]:

@@ -16,7 +16,15 @@ from portal.generic import ActorMixin, CloudActionView, CloudDeleteView, CloudFo
 
 from . import fragments, selectors, services, timeline
 from .forms import KeypairCreateForm, LaunchForm, ServerFilterForm
-from .models import TimelineEvent
+from .models import ServerState, TimelineEvent
+
+
+def private_key_page(request, ctx: dict):
+    """The one answer that carries a new private key (with its download link, a data:
+    URL made from this same answer): kept by no cache, stored nowhere."""
+    response = render(request, "vms/private_key.html", ctx)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class ServerList(LoginRequiredMixin, ActorMixin, View):
@@ -50,7 +58,7 @@ class Launch(ChangeRequiredMixin, CloudFormView):
             messages.info(self.request, "This launch was already submitted; no second "
                                         "server was made.")
         if result.private_key:
-            return render(self.request, "vms/private_key.html", {
+            return private_key_page(self.request, {
                 "key_name": result.key_name, "private_key": result.private_key,
                 "server_ids": result.server_ids, "name": data["name"]})
         if len(result.server_ids) == 1:
@@ -88,13 +96,16 @@ class ServerDelete(CloudDeleteView):
     noun = "Server"
 
     def get(self, request, server_id):
-        return render(request, "vms/delete.html", {"server": self.target(server_id)})
+        return render(request, "vms/delete.html",
+                      selectors.delete_confirmation(self.actor, server_id))
 
     def target(self, server_id):
         return selectors.owned_server(self.actor, server_id)
 
     def delete(self, server):
-        self.said = services.delete(self.actor, server)
+        self.said = services.delete(
+            self.actor, server,
+            release_floating_ips=self.request.POST.get("release_floating_ips") == "on")
 
     def act(self, server):
         super().act(server)
@@ -115,8 +126,10 @@ class DeletedServer(LoginRequiredMixin, ActorMixin, View):
                                               project_id=self.actor.project_id)
         if not events.exists():
             raise Http404("No such server in this project.")
+        state = ServerState.objects.filter(server_id=server_id).first()
         return render(request, "vms/deleted.html", {
-            "server_id": server_id, "timeline": timeline.view(server_id, False)})
+            "server_id": server_id, "name": state.name if state else "",
+            "timeline": timeline.view(server_id, False)})
 
 
 class Keypairs(LoginRequiredMixin, CloudFormView):
@@ -133,8 +146,7 @@ class Keypairs(LoginRequiredMixin, CloudFormView):
         name = form.cleaned_data["name"]
         private = services.create_keypair(self.actor, name, form.cleaned_data["public_key"])
         if private:
-            return render(self.request, "vms/private_key.html",
-                          {"key_name": name, "private_key": private})
+            return private_key_page(self.request, {"key_name": name, "private_key": private})
         messages.success(self.request, f"Key pair {name} imported.")
         return redirect("vms:keypairs")
 

@@ -252,3 +252,96 @@ def test_deleting_a_keypair_you_do_not_have_says_so(alice, cloud):
     resp = alice.post("/servers/keypairs/vt-never-made/delete/", follow=True)
     assert "You have no key pair named “vt-never-made”: nothing was deleted." in text(resp)
     assert "deleted." not in text(resp).replace("nothing was deleted.", "")
+
+
+def test_new_private_key_has_a_download_link_and_is_not_cached(alice, cloud):
+    resp = alice.post("/servers/keypairs/", {"name": "vt-download", "public_key": ""})
+    try:
+        assert resp.status_code == 200
+        assert resp["Cache-Control"] == "no-store"
+        m = re.search(r'<a class="button primary" download="vt-download.pem" '
+                      r'href="data:application/x-pem-file;charset=utf-8,([^"]+)"',
+                      resp.content.decode())
+        assert m, "no download link"
+        shown = re.search(r'data-testid="private-key">(.*?)</pre>', resp.content.decode(),
+                          re.S).group(1)
+        assert unquote(m.group(1)) == html_lib.unescape(shown)
+        assert unquote(m.group(1)).startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+    finally:
+        cloud.connect("alice").compute.delete_keypair("vt-download", ignore_missing=True)
+
+
+def test_deleted_page_names_the_server_and_lists_steps_in_time_order(alice, cloud):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vms.models import ServerState
+
+    project = cloud.connect("alice").current_project_id
+    sid = "0d0e1e7e-0000-4000-8000-00000000d0e1"
+    ServerState.objects.create(server_id=sid, project_id=project, name="vt-gone",
+                               status="DELETED")
+    t0 = timezone.now()
+    # The poller sees the server gone before the follow-up sees its ports gone.
+    for step, after in (("delete_requested", 0), ("server_gone", 2), ("ports_removed", 5),
+                        ("ip_free", 6)):
+        TimelineEvent.objects.create(server_id=sid, project_id=project, flow="delete",
+                                     step=step, at=t0 + timedelta(seconds=after))
+    resp = alice.get(f"/servers/{sid}/deleted/")
+    assert resp.status_code == 200
+    assert "<title>Deleted server vt-gone · Stackport</title>" in resp.content.decode()
+    page = text(resp)
+    labels = ["Delete requested", "Server gone", "Ports removed",
+              "Addresses free in the subnet again"]
+    assert [page.index(label) for label in labels] == sorted(page.index(label)
+                                                             for label in labels)
+
+
+def test_delete_offers_to_release_the_servers_floating_ip(alice, cloud, networks, image_id,
+                                                          prefix):
+    conn = cloud.connect("alice")
+    pool = conn.network.find_network(cloud.external_network)
+    router = conn.network.create_router(name=f"{prefix}-r",
+                                        external_gateway_info={"network_id": pool.id})
+    conn.network.add_interface_to_router(router, subnet_id=networks["alice"]["subnet"].id)
+    fips = []
+    try:
+        servers = []
+        for n in (1, 2):
+            server = conn.compute.create_server(
+                name=f"{prefix}-{n}", flavor_id="1", image_id=image_id,
+                networks=[{"uuid": networks["alice"]["network"].id}])
+            servers.append(conn.compute.wait_for_server(server, wait=60))
+        for server in servers:
+            [port] = list(conn.network.ports(device_id=server.id))
+            fips.append(conn.network.create_ip(floating_network_id=pool.id,
+                                               port_id=port.id))
+        page = alice.get(f"/servers/{servers[0].id}/delete/")
+        assert page.status_code == 200
+        assert 'data-testid="release-floating-ips"' in page.content.decode()
+        assert fips[0].floating_ip_address in text(page)
+        assert "checked" not in re.search(r'<input type="checkbox"[^>]*>',
+                                          page.content.decode()).group(0)  # default off
+        # Ticked: released once the delete is accepted, audited as the person's release.
+        done = alice.post(f"/servers/{servers[0].id}/delete/",
+                          {"release_floating_ips": "on"}, follow=True)
+        assert f"Floating IP {fips[0].floating_ip_address} released." in text(done)
+        assert conn.network.find_ip(fips[0].id) is None
+        assert AuditEvent.objects.filter(action="floating_ip.release",
+                                         target__contains=fips[0].id).exists()
+        # Not ticked: the address stays with the project.
+        kept = alice.post(f"/servers/{servers[1].id}/delete/", follow=True)
+        assert "released" not in text(kept)
+        for server in servers:
+            conn.compute.wait_for_delete(server, wait=60)
+        assert conn.network.find_ip(fips[1].id) is not None
+    finally:
+        for s in conn.compute.servers(name=f"^{prefix}"):
+            conn.compute.delete_server(s)
+            conn.compute.wait_for_delete(s, wait=60)
+        for f in fips:
+            conn.network.delete_ip(f, ignore_missing=True)
+        conn.network.remove_interface_from_router(
+            router, subnet_id=networks["alice"]["subnet"].id)
+        conn.network.delete_router(router)
