@@ -157,6 +157,12 @@ def _send(actor, launch_row: LaunchRequest, data: dict, flavor):
         if made_key:  # nothing half-created: the key pair made for this launch goes too
             _quiet_delete_key(conn, key_name)
         raise explain(exc) from None
+    except (ks_exc.ConnectTimeout, ks_exc.RequestTimeout):
+        # Sent, but no answer: Nova may have made it. Sending the same form again is safe
+        # (the check above finds a server made under this request id), never resent here.
+        raise CloudRefused("The compute service did not answer the launch in time; the "
+                           "server may have been made. Send the form again: if it was "
+                           "made, you are taken to it and no second one is made.") from None
     return first, key_name, private_key, made_key
 
 
@@ -311,8 +317,10 @@ def create_keypair(actor, name: str, public_key: str = "") -> str | None:
         if exc.status_code == 409:
             raise CloudRefused("You already have a key pair with this name.") from None
         raise explain(exc) from None
-    announce(actor, "keypair.import" if private is None else "keypair.create", name,
-             event=fragments.keypair_added(actor.user_id, made))
+    # Nova has it: the private key must reach the person whatever happens next.
+    afterwards(f"key pair {name}", lambda: announce(
+        actor, "keypair.import" if private is None else "keypair.create", name,
+        event=fragments.keypair_added(actor.user_id, made)))
     return private
 
 
@@ -323,5 +331,5 @@ def delete_keypair(actor, name: str) -> None:
     except os_exc.NotFoundException:
         raise CloudRefused(f"You have no key pair named “{name}”: nothing was deleted.") \
             from None
-    announce(actor, "keypair.delete", name,
-             event=fragments.keypair_removed(actor.user_id, name))
+    afterwards(f"key pair {name}", lambda: announce(
+        actor, "keypair.delete", name, event=fragments.keypair_removed(actor.user_id, name)))

@@ -3,6 +3,7 @@ addresses freed: the in-process portal (test client) against the cloud under tes
 the poller and its follow-ups run in this process."""
 
 import re
+import time
 
 import pytest
 
@@ -210,6 +211,30 @@ def test_duplicate_check_that_cannot_list_launches_nothing_and_says_so(
     assert not LaunchRequest.objects.filter(request_id=data["request_id"]).exists()
     assert launch(alice, data).status_code == 302  # sent again once Nova answers: one server
     assert len(list(cloud.connect("alice").compute.servers(name=f"^{prefix}"))) == 1
+
+
+@pytest.mark.devcloud_only(reason="fault injection: Nova slower than the timeout")
+def test_launch_nova_did_not_answer_in_time_says_so_and_resending_makes_one(
+        alice, cloud, networks, image_id, prefix, devcloud, portal_settings):
+    """POST /servers timed out: the form says the server may have been made, and sending
+    the same form again leaves one server (found by its request id if Nova made it)."""
+    portal_settings.CLOUD_TIMEOUT = 1.0
+    data = launch_data(networks["alice"]["network"].id, prefix, image=image_id)
+    devcloud.admin_api("POST", "faults", {"service": "compute", "method": "POST",
+                                          "path": "/servers$", "latency_ms": 2500})
+    try:
+        resp = launch(alice, data)
+    finally:
+        devcloud.admin_api("DELETE", "faults")
+    assert resp.status_code == 400
+    assert "did not answer the launch in time; the server may have been made" in \
+        form_error(resp)
+    time.sleep(2)  # past the injected latency: whatever Nova does with it is done
+    again = launch(alice, data)
+    assert again.status_code == 302, form_error(again)
+    conn = cloud.connect("alice")
+    [made] = list(conn.compute.servers(name=f"^{prefix}"))
+    assert again.url == f"/servers/{made.id}/"
 
 
 @pytest.mark.devcloud_only(reason="fault injection: a server that ends in ERROR")
