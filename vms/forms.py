@@ -13,6 +13,8 @@ NAME = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,62}$",
 KEY_NAME = RegexValidator(r"^[A-Za-z0-9_ -]{1,255}$",
                           "Use letters, digits, spaces, dashes or underscores.")
 PUBLIC_KEY_PREFIXES = ("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-", "ssh-dss ")
+PUBLIC_KEY_MAX = 16384  # a 16384-bit RSA key is under 3 KB
+USER_DATA_MAX = 65535   # Nova's limit, on the base64 it is sent as
 
 
 def flavor_label(f) -> str:
@@ -42,6 +44,7 @@ class LaunchForm(forms.Form):
     new_key_name = forms.CharField(label="New key pair name", required=False,
                                    validators=[KEY_NAME], max_length=255)
     public_key = forms.CharField(label="Public key (to import)", required=False,
+                                 max_length=PUBLIC_KEY_MAX,
                                  widget=forms.Textarea(attrs={"rows": 3}))
     security_groups = forms.MultipleChoiceField(required=False,
                                                 widget=forms.CheckboxSelectMultiple)
@@ -79,6 +82,15 @@ class LaunchForm(forms.Form):
                 "networks": [nets[0].id] if len(nets) >= 1 else [], "count": 1,
                 "security_groups": groups}
 
+    def clean_user_data(self):
+        data = self.cleaned_data["user_data"]
+        encoded = 4 * ((len(data.encode()) + 2) // 3)
+        if encoded > USER_DATA_MAX:
+            raise forms.ValidationError(f"User data is limited to {USER_DATA_MAX * 3 // 4} "
+                                        f"bytes ({USER_DATA_MAX} once base64-encoded, "
+                                        "Nova's limit).")
+        return data
+
     def flavor_obj(self):
         return next(f for f in self.options["flavors"] if f.id == self.cleaned_data["flavor"])
 
@@ -103,7 +115,8 @@ class LaunchForm(forms.Form):
 
 class KeypairCreateForm(forms.Form):
     name = forms.CharField(max_length=255, validators=[KEY_NAME])
-    public_key = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    public_key = forms.CharField(required=False, max_length=PUBLIC_KEY_MAX,
+                                 widget=forms.Textarea(attrs={"rows": 3}),
                                  help_text="Leave empty to have a new key made for you; "
                                            "its private half is shown once.")
 

@@ -345,3 +345,15 @@ def test_delete_offers_to_release_the_servers_floating_ip(alice, cloud, networks
         conn.network.remove_interface_from_router(
             router, subnet_id=networks["alice"]["subnet"].id)
         conn.network.delete_router(router)
+
+
+def test_oversized_key_and_user_data_are_form_errors(alice, networks, image_id, prefix):
+    from vms.models import LaunchRequest
+
+    huge_key = "ssh-ed25519 " + "A" * 20000
+    resp = alice.post("/servers/keypairs/", {"name": "vt-huge", "public_key": huge_key})
+    assert resp.status_code == 400 and "at most 16384 characters" in text(resp)
+    resp = alice.post("/servers/launch/", launch_data(
+        networks["alice"]["network"].id, prefix, image=image_id, user_data="x" * 60000))
+    assert resp.status_code == 400 and "User data is limited to 49151 bytes" in text(resp)
+    assert not LaunchRequest.objects.filter(name=prefix).exists()
