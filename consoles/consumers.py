@@ -20,6 +20,7 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 
 from portal.consumers import session_user
+from portal.sessionsockets import SESSION_ENDED, SessionWatch
 from portal.wsguards import REFUSED, same_origin
 
 from . import conf, records, tickets
@@ -40,6 +41,7 @@ class ConsoleRelayConsumer(AsyncConsumer):
     record_id: int | None = None
     pump: asyncio.Task | None = None
     watchdog: asyncio.Task | None = None
+    watch: SessionWatch | None = None
     finished = False
     to_client = 0
     to_server = 0
@@ -103,6 +105,10 @@ class ConsoleRelayConsumer(AsyncConsumer):
         self.last_activity = time.monotonic()
         self.pump = asyncio.create_task(self.from_upstream())
         self.watchdog = asyncio.create_task(self.watch_idle())
+        # The session's logout, project switch or expiry ends the console too.
+        self.watch = SessionWatch(self.scope["session"].session_key, user.token,
+                                  user.expires_at, self.session_ended)
+        await self.watch.start()
         log.info("console session %s opened: user=%s server=%s type=%s mode=%s",
                  self.record_id, user.user_name, row.server_id, row.console_type, row.mode)
 
@@ -159,7 +165,10 @@ class ConsoleRelayConsumer(AsyncConsumer):
                 await database_sync_to_async(records.progress)(self.record_id,
                                                                *self.unflushed())
 
-    async def finish(self, reason: str) -> None:
+    async def session_ended(self, reason: str) -> None:
+        await self.finish(reason, code=SESSION_ENDED)
+
+    async def finish(self, reason: str, code: int = 1000) -> None:
         """End the session once, whichever side went first: close the other side, write
         the audit record."""
         if self.finished or self.record_id is None:
@@ -170,8 +179,10 @@ class ConsoleRelayConsumer(AsyncConsumer):
         for task in (self.pump, self.watchdog):
             if task is not None and task is not current:
                 task.cancel()
+        if self.watch is not None:
+            await self.watch.stop()
         if reason != "client closed" and reason != "upstream unreachable":
-            await self.to_browser({"type": "websocket.close", "code": 1000})
+            await self.to_browser({"type": "websocket.close", "code": code, "reason": reason})
         # The record first: the byte counts are final once the pump is cancelled, and the
         # upstream's closing handshake may take a while.
         await database_sync_to_async(records.end)(self.record_id, reason, *self.unflushed())

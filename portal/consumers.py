@@ -1,10 +1,12 @@
-"""/ws/events/: live updates for the pages of the session's current project."""
+"""/ws/events/: live updates for the pages of the session's current project, for as long
+as the session lasts (portal/sessionsockets.py)."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .events import project_group
 from .session import KEY, CloudUser
+from .sessionsockets import SESSION_ENDED, SessionWatch
 from .wsguards import refuse
 
 
@@ -17,6 +19,7 @@ async def session_user(scope) -> CloudUser | None:
 class EventsConsumer(AsyncWebsocketConsumer):
     group: str | None = None
     user: CloudUser | None = None
+    watch: SessionWatch | None = None
 
     async def __call__(self, scope, receive, send):
         # The session is checked before the consumer subscribes to the channel layer:
@@ -30,8 +33,16 @@ class EventsConsumer(AsyncWebsocketConsumer):
         self.group = project_group(self.user.project_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.watch = SessionWatch(self.scope["session"].session_key, self.user.token,
+                                  self.user.expires_at, self.session_ended)
+        await self.watch.start()
+
+    async def session_ended(self, reason: str) -> None:
+        await self.close(code=SESSION_ENDED, reason=reason)
 
     async def disconnect(self, code):
+        if self.watch:
+            await self.watch.stop()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

@@ -27,6 +27,7 @@ from . import session
 from .access import enforce_read_only
 from .actor import Actor, new_request_id
 from .errors import cloud_said
+from .sessionsockets import ENDED, EXPIRED, end_session_sockets
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,10 @@ def is_unreachable(exc: Exception) -> bool:
     return isinstance(exc, os_exc.SDKException) and isinstance(cause, UNREACHABLE)
 
 
-def to_login(request, message: str):
+def to_login(request, message: str, reason: str = EXPIRED):
+    session_key = request.session.session_key
     request.session.flush()
+    end_session_sockets(session_key, reason)
     messages.warning(request, message)
     url = f"/login/?next={request.get_full_path()}"
     if getattr(request, "htmx", False):
@@ -97,7 +100,7 @@ class CloudSessionMiddleware:
     def process_exception(self, request, exc):
         if is_unauthorized(exc) and request.cloud_user:
             return to_login(request, "Your login is no longer valid (it expired or was "
-                                     "revoked). Please log in again.")
+                                     "revoked). Please log in again.", ENDED)
         if is_unreachable(exc):
             log.warning("cloud unreachable on %s: %s", request.path, exc)
             return render(request, "portal/cloud_unreachable.html", status=503)

@@ -15,6 +15,7 @@ from .actor import Actor
 from .forms import LoginForm, SwitchProjectForm
 from .models import LastProject
 from .selectors import overview
+from .sessionsockets import LOGGED_OUT, SWITCHED, end_session_sockets
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,10 @@ class LogoutView(View):
             audit.record(request.actor, "session.logout")
             keystone.revoke(user.token)
             keystone.revoke(user.unscoped_token)
+        session_key = request.session.session_key
         request.session.flush()
+        # The session's open consoles and live-event sockets end with it.
+        end_session_sockets(session_key, LOGGED_OUT)
         messages.info(request, "You have logged out.")
         return redirect("portal:login")
 
@@ -112,10 +116,15 @@ class SwitchProjectView(LoginRequiredMixin, View):
         try:
             scoped = keystone.scope(user.unscoped_token, project_id)
         except keystone.LoginError as exc:
+            session_key = request.session.session_key
             request.session.flush()
+            end_session_sockets(session_key, LOGGED_OUT)
             messages.warning(request, str(exc))
             return redirect("portal:login")
         keystone.revoke(user.token)
+        # The old token is revoked: what the session opened with it (consoles, the old
+        # project's live events) ends; the next page opens its sockets in the new project.
+        end_session_sockets(request.session.session_key, SWITCHED)
         new_user = session.from_scoped(scoped, user.domain, user.projects, user.unscoped_token)
         session.store(request, new_user)
         _remember_project(new_user)
