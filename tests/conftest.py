@@ -124,13 +124,18 @@ def portal_settings(cloud, settings):
     """Point the in-process portal (Django test client) at the cloud under test."""
     from django.core.cache import cache
 
+    from portal import ratelimit
     from portal.cloud import reset_service_connection
 
     settings.KEYSTONE_URL = cloud.auth_url
     settings.OS_CLIENT_CONFIG_FILE = str(cloud.clouds_yaml)
     settings.OS_CLOUD = cloud.service_cloud
     reset_service_connection()
-    cache.clear()
+    cache.clear()                 # the test cache's own Redis database (tests/settings.py)
+    # No lockout left from an earlier test for the accounts, from the test client's
+    # address (the throttle lives in the portal's Redis, not in the cache).
+    for acct in cloud.accounts.values():
+        ratelimit.succeeded(acct.username, "127.0.0.1")
     yield settings
     reset_service_connection()
 
