@@ -96,6 +96,16 @@ class CloudSessionMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         enforce_read_only(request, view_func)
+        user = request.cloud_user
+        if user and user.projects is None:
+            # A login that went straight to the project listed none (its POST waits for
+            # one Keystone token only): the first page after it lists them (one call).
+            try:
+                session.ensure_projects(request)
+            except ks_exc.Unauthorized:
+                return to_login(request, "Your login is no longer valid (it expired or "
+                                         "was revoked). Please log in again.", ENDED)
+        return None
 
     def process_exception(self, request, exc):
         if is_unauthorized(exc) and request.cloud_user:

@@ -8,6 +8,9 @@ class LastProject(models.Model):
 
     keystone_user_id = models.CharField(max_length=64, unique=True)
     project_id = models.CharField(max_length=64)
+    # The login form's domain + user name as typed, hashed (portal.views.login_key): the
+    # next login with it asks Keystone for a token scoped to project_id straight away.
+    login_key = models.CharField(max_length=64, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """What the overview page shows: the project's usage against its quotas (2 calls,
-made concurrently). A service that fails is shown as unavailable, with its reason."""
+made concurrently, by the usage fragment the landing page loads once it is shown).
+A service that fails is shown as unavailable, with its reason."""
 
 import logging
 

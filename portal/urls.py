@@ -16,6 +16,7 @@ class FaviconView(RedirectView):
 
 portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("overview/usage/", views.UsageView.as_view(), name="usage"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("project/", views.SwitchProjectView.as_view(), name="switch_project"),

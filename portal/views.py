@@ -1,5 +1,6 @@
 """Login, logout, project switching and the overview page."""
 
+import hashlib
 import logging
 
 from django.contrib import messages
@@ -36,9 +37,24 @@ def _pick_project(user_id: str, projects: list[dict]) -> dict:
     return projects[0]
 
 
-def _remember_project(user: session.CloudUser) -> None:
-    LastProject.objects.update_or_create(keystone_user_id=user.user_id,
-                                         defaults={"project_id": user.project_id})
+def login_key(domain: str, username: str) -> str:
+    """What a login form names a person by, before Keystone says who they are: the
+    domain and user name exactly as typed (hashed), to find their last project."""
+    return hashlib.sha256(f"{domain}\0{username}".encode()).hexdigest()
+
+
+def _remembered(domain: str, username: str) -> keystone.Remembered | None:
+    """The project this login name last worked in: the login scopes straight to it."""
+    last = (LastProject.objects.filter(login_key=login_key(domain, username))
+            .order_by("-updated_at").first())
+    return keystone.Remembered(last.keystone_user_id, last.project_id) if last else None
+
+
+def _remember_project(user: session.CloudUser, key: str | None = None) -> None:
+    defaults = {"project_id": user.project_id}
+    if key:
+        defaults["login_key"] = key
+    LastProject.objects.update_or_create(keystone_user_id=user.user_id, defaults=defaults)
 
 
 @readers_may_post
@@ -65,9 +81,8 @@ class LoginView(View):
             form.add_error(None, f"Too many failed attempts. Try again in {wait} seconds.")
             return render(request, self.template_name, {"form": form}, status=429)
         try:
-            unscoped, user_id, projects = keystone.authenticate(domain, username, password)
-            project = _pick_project(user_id, projects)
-            scoped = keystone.scope(unscoped, project["id"])
+            got = keystone.login(domain, username, password,
+                                 _remembered(domain, username), _pick_project)
         except keystone.LoginError as exc:
             if not exc.is_guess:
                 ratelimit.release(username, address)   # it said nothing about the password
@@ -78,9 +93,9 @@ class LoginView(View):
             raise
         ratelimit.succeeded(username, address)
         request.session.cycle_key()
-        user = session.from_scoped(scoped, domain, projects, unscoped)
+        user = session.from_scoped(got.scoped, domain, got.projects, got.unscoped_token)
         session.store(request, user)
-        _remember_project(user)
+        _remember_project(user, login_key(domain, username))
         request.cloud_user = user
         audit.record(Actor.for_request(request), "session.login", user.project_name)
         return redirect(_safe_next(request))
@@ -114,9 +129,11 @@ class SwitchProjectView(LoginRequiredMixin, View):
             messages.error(request, "You have no role in that project.")
             return redirect("portal:home")
         try:
-            scoped = keystone.scope(user.unscoped_token, project_id)
+            scoped = keystone.scope(user.unscoped_token or user.token, project_id)
         except keystone.LoginError as exc:
             session_key = request.session.session_key
+            keystone.revoke(user.token)             # the session ends: so do its tokens
+            keystone.revoke(user.unscoped_token)
             request.session.flush()
             end_session_sockets(session_key, LOGGED_OUT)
             messages.warning(request, str(exc))
@@ -136,7 +153,20 @@ class SwitchProjectView(LoginRequiredMixin, View):
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """The landing page, shown at once: its usage sections are a fragment it loads when
+    shown (UsageView). A fresh token's first call to Nova and to Neutron costs each a
+    token validation with Keystone (0.15–0.5 s on a real cloud), which the page does not
+    wait for; the login's POST waits for one Keystone token only."""
+
     template_name = "portal/home.html"
+
+
+class UsageView(LoginRequiredMixin, TemplateView):
+    """The project's usage against its quotas (Nova and Neutron, concurrently): the
+    landing page's fragment (htmx), or the whole overview page without JavaScript."""
+
+    def get_template_names(self):
+        return ["portal/_usage_sections.html" if self.request.htmx else "portal/home.html"]
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "overview": overview(self.request.actor)}

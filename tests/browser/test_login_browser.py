@@ -11,6 +11,9 @@ def test_demo_logs_in_and_sees_project(page, live_portal, cloud, tmp_path):
     browser_login(page, live_portal, cloud, "demo")
     assert page.inner_text("[data-testid=current-project]") == "demo"
     assert page.locator("nav.sidebar").is_visible()
+    # The landing page is shown first; its usage fragment follows (Nova and Neutron).
+    page.wait_for_selector("[data-testid=usage] meter")
+    assert "Instances" in page.inner_text("[data-testid=usage]")
     page.screenshot(path=tmp_path / "home.png")
 
 

@@ -32,8 +32,11 @@ def test_login_scopes_to_project_and_keeps_token_server_side(portal_settings, cl
     page = client.get("/")
     assert page.status_code == 200
     assert 'data-testid="current-project">demo<' in page.content.decode()
-    # The overview reuses the session's token and catalog: its two quota calls, no Keystone.
-    assert page["X-Cloud-Calls"] == "2"
+    # The landing page is shown at once; its usage fragment reuses the session's token and
+    # catalog: its two quota calls, no Keystone.
+    assert page["X-Cloud-Calls"] == "0"
+    usage = client.get("/overview/usage/", HTTP_HX_REQUEST="true")
+    assert usage["X-Cloud-Calls"] == "2" and 'data-testid="usage"' in usage.content.decode()
     stored = client.session["cloud"]
     assert stored["project_name"] == "demo" and "member" in stored["roles"]
     # The token lives in the session store, not in any cookie.
@@ -205,7 +208,15 @@ def test_revoked_token_sends_back_to_login(portal_settings, cloud):
     urllib.request.urlopen(urllib.request.Request(
         f"{cloud.auth_url}/auth/tokens", method="DELETE",
         headers={"X-Auth-Token": admin_token, "X-Subject-Token": token}))
-    resp = client.get("/")
+    # The landing page's usage fragment is its first cloud call: htmx is sent to login.
+    resp = client.get("/overview/usage/", HTTP_HX_REQUEST="true")
+    assert resp.status_code == 204 and resp["HX-Redirect"].startswith("/login/")
+    login(client, cloud, "demo")
+    token = client.session["cloud"]["token"]
+    urllib.request.urlopen(urllib.request.Request(
+        f"{cloud.auth_url}/auth/tokens", method="DELETE",
+        headers={"X-Auth-Token": admin_token, "X-Subject-Token": token}))
+    resp = client.get("/overview/usage/")
     assert resp.status_code == 302 and resp.url.startswith("/login/")
     follow = client.get(resp.url).content.decode()
     assert "no longer valid" in follow
@@ -231,7 +242,7 @@ def test_token_expired_in_keystone(portal_settings, cloud):
     finally:
         cloud.devcloud.admin_api("POST", "config", {"token_ttl": 3600})
     time.sleep(2.5)
-    resp = client.get("/")
+    resp = client.get("/overview/usage/")
     assert resp.status_code == 302 and resp.url.startswith("/login/")
 
 
