@@ -77,3 +77,25 @@ def test_launch_and_watch_rows_and_timeline_live(page, live_portal, live_worker,
     mac = page.locator("li[data-step=port_created] [data-testid=step-detail]").inner_text()
     assert mac.startswith("MAC fa:16:3e:")
     page.screenshot(path=tmp_path / "timeline.png")
+
+
+def test_new_private_key_downloads_as_a_pem_file(page, live_portal, cloud, tmp_path):
+    """The page that shows a new private key once offers it as a file too (made in the
+    page from that one answer: nothing is kept server-side)."""
+    name = f"vb-key-{uuid.uuid4().hex[:6]}"
+    browser_login(page, live_portal, cloud, "alice")
+    page.goto(f"{live_portal.url}/servers/keypairs/")
+    page.fill("#id_name", name)
+    page.click("[data-testid=keypair-form] button[type=submit]")
+    try:
+        shown = page.locator("[data-testid=private-key]").inner_text()
+        with page.expect_download() as info:
+            page.click("[data-testid=download-key]")
+        download = info.value
+        assert download.suggested_filename == f"{name}.pem"
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+        assert saved.read_text() == shown
+        assert saved.read_text().startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
+    finally:
+        cloud.connect("alice").compute.delete_keypair(name, ignore_missing=True)
