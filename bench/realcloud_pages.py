@@ -108,6 +108,8 @@ def main() -> None:
             print(f"with {len(list(conn.compute.servers()))} servers:")
             measure(session, url, args.requests)
         finally:
+            # Every server the bench booted, also when the boot gave up half way.
+            servers = list(conn.compute.servers(name="^bench-page")) or servers
             for s in servers:
                 conn.compute.delete_server(s)
             for s in servers:
