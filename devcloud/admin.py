@@ -1,7 +1,8 @@
 """devcloud's own admin API, outside the OpenStack APIs (admin token required).
 
     GET    /devcloud/stats     calls per service and per route since the last reset,
-                               plus the most recent calls (method, path, query)
+                               plus the most recent calls (method, path, query, and
+                               "peer": the client's address:port, one per TCP connection)
     DELETE /devcloud/stats     reset the counters
     GET    /devcloud/faults    the fault rules in force
     POST   /devcloud/faults    add a rule: {"service", "method", "path" (regex), "status",

@@ -46,9 +46,13 @@ async def accounting(request: web.Request, handler):
         template = resource.canonical if resource else request.path
         cloud.counts[service] += 1
         cloud.counts[f"{request.method} {template}"] += 1
+        # The client's end of the TCP connection: one per connection, so tests can count
+        # the connections a client opened (keep-alive reuse).
+        peer = request.transport.get_extra_info("peername") if request.transport else None
         cloud.calls.append({"t": time.time(), "service": service, "method": request.method,
                             "path": request.path, "query": request.query_string,
-                            "route": template})
+                            "route": template,
+                            "peer": f"{peer[0]}:{peer[1]}" if peer else None})
     return await handler(request)
 
 
