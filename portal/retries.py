@@ -14,10 +14,18 @@ retry lives one level down, in urllib3, which knows how far a request got:
   whole wait, and a server that is slow now is slow on the second try too.
 
 A pooled keep-alive connection that the API server has closed (gunicorn/uwsgi close idle
-ones) is noticed by urllib3 before it is reused, and a fresh one is opened instead.
+ones) is noticed by urllib3 before it is reused, and a fresh one is opened instead. One
+that the server is closing *just then* is not: a request sent on it is reset, and a POST
+would not be sent again. So a pooled connection idle for longer than `keepalive`
+(PORTAL_CLOUD_KEEPALIVE, 1.5 s: below gunicorn's 2 s, the shortest usual server timeout)
+is closed and replaced before it carries a request, instead of racing the server's close.
 """
 
+import time
+
+from django.conf import settings
 from keystoneauth1 import session as ks_session
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
     MaxRetryError,
@@ -50,11 +58,41 @@ def policy() -> SafeRetry:
                      raise_on_status=False, respect_retry_after_header=False)
 
 
+class _FreshIdle:
+    """A pool whose connections idle longer than `keepalive` seconds are reopened."""
+
+    def _get_conn(self, timeout=None):
+        conn = super()._get_conn(timeout)
+        since = getattr(conn, "_idle_since", None)
+        if since is not None and time.monotonic() - since > settings.CLOUD_KEEPALIVE:
+            conn.close()        # reconnects on its next request
+        return conn
+
+    def _put_conn(self, conn):
+        if conn is not None:
+            conn._idle_since = time.monotonic()
+        super()._put_conn(conn)
+
+
+class FreshIdleHTTPConnectionPool(_FreshIdle, HTTPConnectionPool):
+    pass
+
+
+class FreshIdleHTTPSConnectionPool(_FreshIdle, HTTPSConnectionPool):
+    pass
+
+
 class SafeRetryAdapter(ks_session.TCPKeepAliveAdapter):
-    """keystoneauth's adapter (TCP keep-alive, no Nagle) with the retry policy above."""
+    """keystoneauth's adapter (TCP keep-alive, no Nagle) with the retry policy above, and
+    pools that never reuse a connection the server may be closing (module docstring)."""
 
     def __init__(self, **kwargs):
         super().__init__(max_retries=policy(), **kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": FreshIdleHTTPConnectionPool,
+                                                   "https": FreshIdleHTTPSConnectionPool}
 
 
 def install(sess: ks_session.Session) -> ks_session.Session:
