@@ -71,10 +71,12 @@ class Scoped:
         return self.body["token"]["user"]
 
 
-def _session(auth=None) -> ks_session.Session:
-    from .cloud import new_session
+def _session() -> ks_session.Session:
+    """The one Keystone session of the process (its keep-alive connection reused by every
+    login, rescope and revoke); each call names its own plugin or token."""
+    from .cloud import keystone_session
 
-    return new_session(auth)
+    return keystone_session()
 
 
 def _unreachable(exc: Exception) -> LoginError:
@@ -114,7 +116,7 @@ def authenticate(domain: str, username: str, password: str) -> tuple[str, str, l
     Raises LoginError."""
     auth = v3.Password(auth_url=settings.KEYSTONE_URL, username=username, password=password,
                        user_domain_name=domain, unscoped=True)
-    sess = _session(auth)
+    sess = _session()
     try:
         access = auth.get_access(sess)
         projects = _projects(sess, access.auth_token)
@@ -171,7 +173,7 @@ def _login_scoped(domain, username, password, remembered: Remembered) -> Login |
     role or the project is gone): the caller falls back to unscoped."""
     auth = v3.Password(auth_url=settings.KEYSTONE_URL, username=username, password=password,
                        user_domain_name=domain, project_id=remembered.project_id)
-    sess = _session(auth)
+    sess = _session()
     try:
         access = auth.get_access(sess)
     except (ks_exc.Unauthorized, ks_exc.NotFound) as exc:
@@ -237,7 +239,7 @@ def scope(token: str, project_id: str) -> Scoped:
     project: no password needed."""
     auth = v3.Token(auth_url=settings.KEYSTONE_URL, token=token, project_id=project_id)
     try:
-        access = auth.get_access(_session(auth))
+        access = auth.get_access(_session())
     except (ks_exc.Unauthorized, ks_exc.NotFound) as exc:
         raise LoginError("Your session has expired. Please log in again.",
                          LoginError.EXPIRED) from exc
@@ -254,6 +256,9 @@ def revoke(token: str) -> None:
     no token (a login that never made an unscoped one) costs no call."""
     if not token:
         return
+    from .cloud import evict
+
+    evict(token)        # the connection kept for it (portal.cloud) goes with it
     try:
         _session().delete(f"{settings.KEYSTONE_URL}/auth/tokens",
                           headers={"X-Auth-Token": token, "X-Subject-Token": token},

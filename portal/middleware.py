@@ -23,7 +23,7 @@ from django.utils.functional import SimpleLazyObject
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
-from . import session
+from . import cloud, session
 from .access import enforce_read_only
 from .actor import Actor, new_request_id
 from .errors import cloud_said
@@ -49,6 +49,9 @@ def is_unreachable(exc: Exception) -> bool:
 
 
 def to_login(request, message: str, reason: str = EXPIRED):
+    user = getattr(request, "cloud_user", None)
+    if user:
+        cloud.evict(user.token)      # expired or refused: its kept connection goes too
     session_key = request.session.session_key
     request.session.flush()
     end_session_sockets(session_key, reason)
@@ -60,7 +63,9 @@ def to_login(request, message: str, reason: str = EXPIRED):
 
 
 class CallCounter:
-    """Counts the cloud API calls one request makes (thread-safe: calls run in a pool)."""
+    """Counts the cloud API calls one request makes (thread-safe: calls run in a pool);
+    the person's connection is kept across requests, so the request's counter is found
+    through a context variable (portal.cloud.counting), not on the connection."""
 
     def __init__(self):
         self._counter = itertools.count()
@@ -86,7 +91,8 @@ class CloudSessionMiddleware:
         request.actor = SimpleLazyObject(lambda: Actor.for_request(request)) if user else None
         if user and user.expired:
             return to_login(request, "Your session has expired. Please log in again.")
-        response = self.get_response(request)
+        with cloud.counting(request.cloud_calls):
+            response = self.get_response(request)
         # What a page cost: server time and cloud API calls (read by bench/ scripts).
         elapsed_ms = (time.perf_counter() - started) * 1000
         response["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"

@@ -160,6 +160,15 @@ OS_CLIENT_CONFIG_FILE = os.environ.get("OS_CLIENT_CONFIG_FILE", str(BASE_DIR / "
 OS_REGION_NAME = os.environ.get("OS_REGION_NAME", "RegionOne")
 OS_INTERFACE = os.environ.get("OS_INTERFACE", "public")
 CLOUD_TIMEOUT = float(os.environ.get("PORTAL_CLOUD_TIMEOUT", "15"))
+# A person's connection (its keep-alive sockets to every service) is kept for the next
+# request with the same token: at most CLOUD_CONNECTIONS of them per process, each
+# dropped when its token expires, is revoked (logout, project switch) or has not been used
+# for CLOUD_CONNECTION_IDLE seconds (portal/cloud.py).
+CLOUD_CONNECTIONS = int(os.environ.get("PORTAL_CLOUD_CONNECTIONS", "256"))
+CLOUD_CONNECTION_IDLE = float(os.environ.get("PORTAL_CLOUD_CONNECTION_IDLE", "600"))
+# A kept TCP connection idle longer than this is reopened, not raced against the API
+# server's own keep-alive close (gunicorn closes after 2 s): portal/retries.py.
+CLOUD_KEEPALIVE = float(os.environ.get("PORTAL_CLOUD_KEEPALIVE", "1.5"))
 PORTAL_HELPDESK_ROLE = os.environ.get("PORTAL_HELPDESK_ROLE", "helpdesk")
 PORTAL_PHYSNETS = env_list("PORTAL_PHYSNETS", "physnet1")
 PORTAL_CONSOLE_MODE = os.environ.get("PORTAL_CONSOLE_MODE", "proxy")  # or "direct"
