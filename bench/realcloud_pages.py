@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import openstack
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,13 @@ def boot(conn, count: int) -> list:
                                networks=[{"uuid": net.id}], min_count=count, max_count=count)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        servers = list(conn.compute.servers(name="^bench-page"))
+        try:
+            servers = list(conn.compute.servers(name="^bench-page"))
+        except openstack.exceptions.SDKException:
+            # This polling connection's socket raced Nova's keep-alive close (gunicorn
+            # closes after 2 s, the poll's period): ask again.
+            time.sleep(0.5)
+            continue
         if len(servers) == count and all(s.status == "ACTIVE" for s in servers):
             return servers
         time.sleep(2)
@@ -91,8 +98,6 @@ def main() -> None:
     demo_project = admin.identity.find_project("demo")
     admin.compute.update_quota_set(demo_project.id, instances=args.servers + 10,
                                    cores=args.servers + 20, ram=512 * (args.servers + 10))
-    import openstack
-
     conn = openstack.connect(auth_url=realcloud.KEYSTONE, username="demo", password="demo",
                              project_name="demo", user_domain_name="Default",
                              project_domain_name="Default")
