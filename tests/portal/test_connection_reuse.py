@@ -13,6 +13,7 @@ import requests
 from django.test import Client
 
 from portal import cloud as portal_cloud
+from portal import retries
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,10 @@ def test_two_requests_of_a_person_reuse_one_connection_and_its_sockets(fresh, cl
     assert client.get("/servers/").status_code == 200
     conn = kept(token)
     assert conn is not None
+    # Kept as it was made: the safe-retry adapter mounted, the configured timeout.
+    assert isinstance(conn.session.session.get_adapter("http://x/"),
+                      retries.SafeRetryAdapter)
+    assert conn.session.timeout == fresh.CLOUD_TIMEOUT
 
     since = time.time()
     assert client.get("/servers/").status_code == 200
