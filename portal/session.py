@@ -26,6 +26,9 @@ class CloudUser:
     token: str
     token_body: dict
     expires_at: str
+    # The token a project switch rescopes from: the unscoped token, or the login's own
+    # scoped token when the login went straight to the remembered project (then kept
+    # until logout, since revoking it would revoke every token rescoped from it).
     unscoped_token: str
 
     @property

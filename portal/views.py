@@ -128,8 +128,13 @@ class SwitchProjectView(LoginRequiredMixin, View):
         if project_id not in {p["id"] for p in user.projects}:
             messages.error(request, "You have no role in that project.")
             return redirect("portal:home")
+        # Rescope from the chain's root: the unscoped token, or after a login scoped
+        # straight to a project, that login's token. Keystone revokes a token together
+        # with every token rescoped from it, so the root stays (in this server-side
+        # session only) until logout, and only a token derived from it is revoked here.
+        root = user.unscoped_token or user.token
         try:
-            scoped = keystone.scope(user.unscoped_token or user.token, project_id)
+            scoped = keystone.scope(root, project_id)
         except keystone.LoginError as exc:
             session_key = request.session.session_key
             keystone.revoke(user.token)             # the session ends: so do its tokens
@@ -138,11 +143,12 @@ class SwitchProjectView(LoginRequiredMixin, View):
             end_session_sockets(session_key, LOGGED_OUT)
             messages.warning(request, str(exc))
             return redirect("portal:login")
-        keystone.revoke(user.token)
-        # The old token is revoked: what the session opened with it (consoles, the old
-        # project's live events) ends; the next page opens its sockets in the new project.
+        if user.token != root:
+            keystone.revoke(user.token)
+        # What the session opened in the old project (consoles, its live events) ends;
+        # the next page opens its sockets in the new project.
         end_session_sockets(request.session.session_key, SWITCHED)
-        new_user = session.from_scoped(scoped, user.domain, user.projects, user.unscoped_token)
+        new_user = session.from_scoped(scoped, user.domain, user.projects, root)
         session.store(request, new_user)
         _remember_project(new_user)
         request.cloud_user = new_user

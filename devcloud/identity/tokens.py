@@ -33,7 +33,9 @@ class Tokens:
             "user_id": user["id"], "project_id": project["id"] if project else None,
             "methods": methods, "issued_at": isotime(issued),
             "expires_at": expires_at or isotime(issued + timedelta(seconds=self.token_ttl)),
-            "audit_ids": [secrets.token_urlsafe(16)[:22]] + (audit_chain or [])[:1],
+            # A rescoped token's second audit id is its chain's root (the token the chain
+            # started from), however many rescopes deep, as Keystone's audit_chain_id is.
+            "audit_ids": [secrets.token_urlsafe(16)[:22]] + (audit_chain or [])[-1:],
         }
         self.prune_tokens()
         self.store["tokens"][token_id] = record
@@ -69,9 +71,16 @@ class Tokens:
                        project_name=project and project["name"], roles=roles)
 
     def revoke(self, token: str) -> bool:
-        existed = self.store["tokens"].pop(token, None) is not None
+        """Revoke `token` and, as Keystone's revocation by audit id does, every token
+        rescoped from it (their audit chain names it); its siblings and its parent live on."""
+        rec = self.store["tokens"].pop(token, None)
+        if rec is not None:
+            audit_id = rec["audit_ids"][0]
+            tokens = self.store["tokens"]
+            for tid in [t for t, r in tokens.items() if audit_id in r["audit_ids"]]:
+                del tokens[tid]
         self.store.touch()
-        return existed
+        return rec is not None
 
     def token_body(self, token: str, with_catalog: bool = True) -> dict:
         rec = self.store["tokens"][token]

@@ -66,6 +66,41 @@ def test_revoked_token_no_longer_validates(devcloud):
     assert exc.value.code == 404
 
 
+def test_revoking_a_token_revokes_the_tokens_rescoped_from_it(devcloud):
+    """As Keystone's revocation by audit id: a token rescoped from a revoked one dies with
+    it (its audit chain names it); the parent outlives a revoked child; a chain's second
+    audit id stays its root however deep the rescoping goes."""
+    scope = {"project": {"name": "demo", "domain": {"name": "Default"}}}
+    with _post_token(devcloud, {**_password("demo", "demo"), "scope": scope}) as resp:
+        root, root_body = resp.headers["X-Subject-Token"], json.load(resp)["token"]
+
+    def rescope(token):
+        with _post_token(devcloud, {"identity": {"methods": ["token"], "token": {
+                "id": token}}, "scope": scope}) as resp:
+            return resp.headers["X-Subject-Token"], json.load(resp)["token"]
+
+    child, child_body = rescope(root)
+    grandchild, grandchild_body = rescope(child)
+    sibling, _ = rescope(root)
+    assert child_body["audit_ids"][1] == root_body["audit_ids"][0]
+    assert grandchild_body["audit_ids"][1] == root_body["audit_ids"][0]
+    admin = devcloud.token("admin")
+
+    def status(method, subject):
+        try:
+            return urllib.request.urlopen(urllib.request.Request(
+                f"{devcloud.auth_url}/auth/tokens", method=method,
+                headers={"X-Auth-Token": admin, "X-Subject-Token": subject})).status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert status("DELETE", child) == 204
+    assert [status("HEAD", t) for t in (root, child, grandchild, sibling)] == \
+        [200, 404, 200, 200]
+    assert status("DELETE", root) == 204
+    assert [status("HEAD", t) for t in (root, grandchild, sibling)] == [404, 404, 404]
+
+
 def test_state_survives_restart(tmp_path):
     from devcloud import testing
 

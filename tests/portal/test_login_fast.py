@@ -75,15 +75,21 @@ def test_the_next_login_is_one_token_scoped_to_the_last_project(portal_settings,
     for p in stored["projects"]:
         assert f'value="{p["id"]}"' in page.content.decode()
 
-    # Switching rescopes the scoped token (no password); logout revokes what is left.
+    # Switching rescopes the login's token (no password). Keystone revokes a token with
+    # every token rescoped from it, so that root is kept (server-side) until logout; a
+    # token rescoped from it is revoked at the next switch; logout revokes the chain.
     token = stored["token"]
     home = next(p["id"] for p in stored["projects"] if p["id"] != project.id)
     assert client.post("/project/", {"project_id": home}).status_code == 302
     switched = client.session["cloud"]["token"]
     assert client.session["cloud"]["project_id"] == home
-    assert not _token_valid(cloud, token) and _token_valid(cloud, switched)
+    assert _token_valid(cloud, switched), "the new project's token must work"
+    assert client.get("/overview/usage/", HTTP_HX_REQUEST="true").status_code == 200
+    assert client.post("/project/", {"project_id": project.id}).status_code == 302
+    again = client.session["cloud"]["token"]
+    assert not _token_valid(cloud, switched) and _token_valid(cloud, again)
     client.post("/logout/")
-    assert not _token_valid(cloud, switched)
+    assert not _token_valid(cloud, again) and not _token_valid(cloud, token)
 
 
 @pytest.mark.devcloud_only(reason="counts Keystone's calls (devcloud's call log)")
