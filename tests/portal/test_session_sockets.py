@@ -48,7 +48,7 @@ async def test_logout_closes_the_sessions_event_sockets_only(live_portal, cloud)
 
 async def test_project_switch_closes_the_old_projects_event_socket(live_portal, cloud):
     admin = cloud.connect("admin")
-    alice_user = admin.identity.find_user("alice")
+    alice_user = admin.identity.find_user(cloud.accounts["alice"].username, ignore_missing=False)
     extra = admin.identity.create_project(name=f"switch{time.time_ns()}", domain_id="default")
     admin.identity.assign_project_role_to_user(extra, alice_user,
                                                admin.identity.find_role("member"))
