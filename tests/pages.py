@@ -3,6 +3,8 @@ page's text, and the error a form shows."""
 
 import html as html_lib
 import re
+import urllib.error
+import urllib.request
 
 from django.test import Client
 
@@ -27,3 +29,15 @@ def form_error(resp) -> str:
     """The form-wide error (data-testid="form-error"), as the person reads it."""
     m = re.search(r'data-testid="form-error">(.*?)</div>', resp.content.decode(), re.S)
     return html_lib.unescape(re.sub(r"\s+", " ", m.group(1)).strip()) if m else ""
+
+
+def token_valid(cloud, token: str) -> bool:
+    """Whether Keystone still accepts `token` (HEAD /v3/auth/tokens as the admin)."""
+    admin_token = cloud.connect("admin").session.get_token()
+    req = urllib.request.Request(f"{cloud.auth_url}/auth/tokens", method="HEAD",
+                                 headers={"X-Auth-Token": admin_token,
+                                          "X-Subject-Token": token})
+    try:
+        return urllib.request.urlopen(req).status == 200
+    except urllib.error.HTTPError:
+        return False

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from portal import ratelimit
+from tests.pages import token_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -178,25 +179,14 @@ def test_project_switch_rescopes_without_password(portal_settings, cloud):
         admin.identity.delete_project(extra)
 
 
-def _token_valid(cloud, token: str) -> bool:
-    admin_token = cloud.connect("admin").session.get_token()
-    req = urllib.request.Request(f"{cloud.auth_url}/auth/tokens", method="HEAD",
-                                 headers={"X-Auth-Token": admin_token,
-                                          "X-Subject-Token": token})
-    try:
-        return urllib.request.urlopen(req).status == 200
-    except urllib.error.HTTPError:
-        return False
-
-
 def test_logout_revokes_token_in_keystone(portal_settings, cloud):
     client = Client()
     login(client, cloud, "demo")
     token = client.session["cloud"]["token"]
-    assert _token_valid(cloud, token)
+    assert token_valid(cloud, token)
     resp = client.post("/logout/")
     assert resp.status_code == 302 and resp.url.endswith("/login/")
-    assert not _token_valid(cloud, token)
+    assert not token_valid(cloud, token)
     assert client.get("/").status_code == 302
 
 

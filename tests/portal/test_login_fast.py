@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from portal.models import LastProject
+from tests.pages import token_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -18,17 +19,6 @@ def login(client, cloud, who: str, **override):
     acct = cloud.accounts[who]
     data = {"domain": acct.domain, "username": acct.username, "password": acct.password}
     return client.post("/login/", {**data, **override})
-
-
-def _token_valid(cloud, token: str) -> bool:
-    admin_token = cloud.connect("admin").session.get_token()
-    req = urllib.request.Request(f"{cloud.auth_url}/auth/tokens", method="HEAD",
-                                 headers={"X-Auth-Token": admin_token,
-                                          "X-Subject-Token": token})
-    try:
-        return urllib.request.urlopen(req).status == 200
-    except urllib.error.HTTPError:
-        return False
 
 
 def keystone_calls(cloud, since: float) -> list[tuple[str, str]]:
@@ -83,13 +73,13 @@ def test_the_next_login_is_one_token_scoped_to_the_last_project(portal_settings,
     assert client.post("/project/", {"project_id": home}).status_code == 302
     switched = client.session["cloud"]["token"]
     assert client.session["cloud"]["project_id"] == home
-    assert _token_valid(cloud, switched), "the new project's token must work"
+    assert token_valid(cloud, switched), "the new project's token must work"
     assert client.get("/overview/usage/", HTTP_HX_REQUEST="true").status_code == 200
     assert client.post("/project/", {"project_id": project.id}).status_code == 302
     again = client.session["cloud"]["token"]
-    assert not _token_valid(cloud, switched) and _token_valid(cloud, again)
+    assert not token_valid(cloud, switched) and token_valid(cloud, again)
     client.post("/logout/")
-    assert not _token_valid(cloud, again) and not _token_valid(cloud, token)
+    assert not token_valid(cloud, again) and not token_valid(cloud, token)
 
 
 @pytest.mark.devcloud_only(reason="counts Keystone's calls (devcloud's call log)")
@@ -126,7 +116,7 @@ def test_a_lost_role_on_the_remembered_project_falls_back_to_the_others(
     token, unscoped = stored["token"], stored["unscoped_token"]
     assert unscoped  # the fallback made an unscoped token: logout revokes it too
     client.post("/logout/")
-    assert not _token_valid(cloud, token) and not _token_valid(cloud, unscoped)
+    assert not token_valid(cloud, token) and not token_valid(cloud, unscoped)
 
 
 def test_a_wrong_password_with_a_remembered_project_says_so(portal_settings, cloud):
