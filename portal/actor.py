@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .access import Permissions, permissions_for
+from .audit import client_address
 
 SERVICE_USER = "stackport (service account)"
 
@@ -54,7 +55,7 @@ class Actor:
         return cls(user_id=user.user_id, user_name=user.user_name,
                    project_id=user.project_id, roles=tuple(user.roles),
                    request_id=getattr(request, "request_id", None) or new_request_id(),
-                   address=request.META.get("REMOTE_ADDR") or None,
+                   address=client_address(request),
                    connect=lambda: user_connection(request))
 
     @classmethod
