@@ -3,8 +3,10 @@ page's text, and the error a form shows."""
 
 import html as html_lib
 import re
+import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 
 from django.test import Client
 
@@ -41,3 +43,27 @@ def token_valid(cloud, token: str) -> bool:
         return urllib.request.urlopen(req).status == 200
     except urllib.error.HTTPError:
         return False
+
+
+def revoke_token(cloud, token: str) -> None:
+    """Revoke `token` in Keystone as the admin (what an operator or an expiry does)."""
+    admin_token = cloud.connect("admin").session.get_token()
+    urllib.request.urlopen(urllib.request.Request(
+        f"{cloud.auth_url}/auth/tokens", method="DELETE",
+        headers={"X-Auth-Token": admin_token, "X-Subject-Token": token}))
+
+
+@contextmanager
+def new_project_with(cloud, who: str, prefix: str = "extra"):
+    """A new project in which the account `who` is a member, deleted afterwards:
+    {"project", "admin" (connection), "user", "role"}."""
+    admin = cloud.connect("admin")
+    user = admin.identity.find_user(cloud.accounts[who].username, ignore_missing=False)
+    member = admin.identity.find_role("member")
+    project = admin.identity.create_project(name=f"{prefix}{time.time_ns()}",
+                                            domain_id="default")
+    admin.identity.assign_project_role_to_user(project, user, member)
+    try:
+        yield {"project": project, "admin": admin, "user": user, "role": member}
+    finally:
+        admin.identity.delete_project(project)

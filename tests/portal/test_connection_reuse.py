@@ -14,6 +14,7 @@ from django.test import Client
 
 from portal import cloud as portal_cloud
 from portal import retries
+from tests.pages import new_project_with
 
 pytestmark = pytest.mark.django_db
 
@@ -117,14 +118,8 @@ def test_logout_evicts_the_connection(fresh, cloud):
 
 @pytest.fixture
 def second_project(cloud):
-    admin = cloud.connect("admin")
-    alice = admin.identity.find_user(cloud.accounts["alice"].username)
-    project = admin.identity.create_project(name=f"reuse{time.time_ns()}",
-                                            domain_id="default")
-    admin.identity.assign_project_role_to_user(project, alice,
-                                               admin.identity.find_role("member"))
-    yield project
-    admin.identity.delete_project(project)
+    with new_project_with(cloud, "alice", "reuse") as extra:
+        yield extra["project"]
 
 
 def test_a_project_switch_evicts_the_old_tokens_connection(fresh, cloud, second_project):

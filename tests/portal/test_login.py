@@ -3,13 +3,12 @@ the portal (Django test client) against the cloud under test over HTTP."""
 
 import re
 import time
-import urllib.request
 
 import pytest
 from django.test import Client
 
 from portal import ratelimit
-from tests.pages import token_valid
+from tests.pages import new_project_with, revoke_token, token_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -153,13 +152,9 @@ def test_login_works_with_redis_down(portal_settings, cloud, monkeypatch):
 
 
 def test_project_switch_rescopes_without_password(portal_settings, cloud):
-    admin = cloud.connect("admin")
-    demo_project = admin.identity.find_project("demo")
-    demo_user = admin.identity.find_user("demo")
-    extra = admin.identity.create_project(name=f"extra{time.time_ns()}", domain_id="default")
-    member = admin.identity.find_role("member")
-    admin.identity.assign_project_role_to_user(extra, demo_user, member)
-    try:
+    with new_project_with(cloud, "demo") as made:
+        admin, extra = made["admin"], made["project"]
+        demo_project = admin.identity.find_project("demo")
         client = Client()
         login(client, cloud, "demo")
         assert {p["name"] for p in client.session["cloud"]["projects"]} == {"demo", extra.name}
@@ -176,8 +171,6 @@ def test_project_switch_rescopes_without_password(portal_settings, cloud):
         login(client2, cloud, "demo")
         assert client2.session["cloud"]["project_id"] == extra.id
         client2.post("/project/", {"project_id": demo_project.id})
-    finally:
-        admin.identity.delete_project(extra)
 
 
 def test_logout_revokes_token_in_keystone(portal_settings, cloud):
@@ -195,18 +188,13 @@ def test_revoked_token_sends_back_to_login(portal_settings, cloud):
     client = Client()
     login(client, cloud, "demo")
     token = client.session["cloud"]["token"]
-    admin_token = cloud.connect("admin").session.get_token()
-    urllib.request.urlopen(urllib.request.Request(
-        f"{cloud.auth_url}/auth/tokens", method="DELETE",
-        headers={"X-Auth-Token": admin_token, "X-Subject-Token": token}))
+    revoke_token(cloud, token)
     # The landing page's usage fragment is its first cloud call: htmx is sent to login.
     resp = client.get("/overview/usage/", HTTP_HX_REQUEST="true")
     assert resp.status_code == 204 and resp["HX-Redirect"].startswith("/login/")
     login(client, cloud, "demo")
     token = client.session["cloud"]["token"]
-    urllib.request.urlopen(urllib.request.Request(
-        f"{cloud.auth_url}/auth/tokens", method="DELETE",
-        headers={"X-Auth-Token": admin_token, "X-Subject-Token": token}))
+    revoke_token(cloud, token)
     resp = client.get("/overview/usage/")
     assert resp.status_code == 302 and resp.url.startswith("/login/")
     follow = client.get(resp.url).content.decode()

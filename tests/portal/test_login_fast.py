@@ -4,13 +4,12 @@ there is no remembered project or Keystone refuses it, and every token made revo
 logout. Against the cloud under test; the token counts need devcloud's call log."""
 
 import time
-import urllib.request
 
 import pytest
 from django.test import Client
 
 from portal.models import LastProject
-from tests.pages import token_valid
+from tests.pages import new_project_with, revoke_token, token_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +31,8 @@ def keystone_calls(cloud, since: float) -> list[tuple[str, str]]:
 @pytest.fixture
 def extra_project(cloud):
     """A second project of alice's, so that the remembered one is not the only one."""
-    admin = cloud.connect("admin")
-    alice = admin.identity.find_user(cloud.accounts["alice"].username)
-    project = admin.identity.create_project(name=f"extra{time.time_ns()}",
-                                            domain_id="default")
-    member = admin.identity.find_role("member")
-    admin.identity.assign_project_role_to_user(project, alice, member)
-    yield {"project": project, "admin": admin, "user": alice, "role": member}
-    admin.identity.delete_project(project)
+    with new_project_with(cloud, "alice") as extra:
+        yield extra
 
 
 def test_the_next_login_is_one_token_scoped_to_the_last_project(portal_settings, cloud,
@@ -149,9 +142,6 @@ def test_a_revoked_token_before_the_projects_are_listed_sends_back_to_login(
     client = Client()
     login(client, cloud, "demo")
     token = client.session["cloud"]["token"]
-    admin_token = cloud.connect("admin").session.get_token()
-    urllib.request.urlopen(urllib.request.Request(
-        f"{cloud.auth_url}/auth/tokens", method="DELETE",
-        headers={"X-Auth-Token": admin_token, "X-Subject-Token": token}))
+    revoke_token(cloud, token)
     resp = client.get("/network/")
     assert resp.status_code == 302 and resp.url.startswith("/login/")

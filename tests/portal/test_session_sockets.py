@@ -11,6 +11,7 @@ from websockets.exceptions import ConnectionClosed
 
 from portal.events import apublish
 from tests.consoles import live
+from tests.pages import new_project_with
 from tests.portal.test_events_ws import connect, project_id
 from tests.rfb import RFBClient
 
@@ -47,12 +48,8 @@ async def test_logout_closes_the_sessions_event_sockets_only(live_portal, cloud)
 
 
 async def test_project_switch_closes_the_old_projects_event_socket(live_portal, cloud):
-    admin = cloud.connect("admin")
-    alice_user = admin.identity.find_user(cloud.accounts["alice"].username, ignore_missing=False)
-    extra = admin.identity.create_project(name=f"switch{time.time_ns()}", domain_id="default")
-    admin.identity.assign_project_role_to_user(extra, alice_user,
-                                               admin.identity.find_role("member"))
-    try:
+    with new_project_with(cloud, "alice", "switch") as made:
+        extra = made["project"]
         alice = live_portal.login("alice", cloud)
         alpha = project_id(live_portal, alice)
         async with await connect(live_portal, alice) as ws:
@@ -66,8 +63,6 @@ async def test_project_switch_closes_the_old_projects_event_socket(live_portal, 
             with pytest.raises(asyncio.TimeoutError):
                 await asyncio.wait_for(ws.recv(), timeout=1.0)
         await asyncio.to_thread(post, live_portal, alice, "/project/", project_id=alpha)
-    finally:
-        admin.identity.delete_project(extra)
 
 
 @pytest.mark.devcloud_only(reason="shortens Keystone's token lifetime through devcloud config")
