@@ -1,5 +1,6 @@
 """The portal's own Redis connection, for locks and small shared state that must not live
-in the cache (which may be evicted or cleared): the poller's cursor, the console cap."""
+in the cache (which may be evicted or cleared): the poller's cursor, the console cap, the
+login throttle. Its Redis is the "locks" role (REDIS_LOCKS_URL, else REDIS_URL)."""
 
 import redis
 from django.conf import settings
@@ -12,6 +13,6 @@ def client() -> redis.Redis:
     if _client is None:
         # A Redis that does not answer costs a page seconds, not minutes: the callers
         # (pages, the poller) say so and go on.
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2,
-                                       socket_timeout=5)
+        _client = redis.Redis.from_url(settings.REDIS_ROLES["locks"],
+                                       socket_connect_timeout=2, socket_timeout=5)
     return _client

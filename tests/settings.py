@@ -67,5 +67,6 @@ def _cache_url(url: str) -> str:
     return urlunsplit(parts._replace(path=f"/{(db + 1) % 16}"))
 
 
+REDIS_ROLES = {**REDIS_ROLES, "cache": _cache_url(os.environ["REDIS_URL"])}  # noqa: F405
 CACHES = {"default": {**CACHES["default"],  # noqa: F405
-                      "LOCATION": _cache_url(os.environ["REDIS_URL"])}}
+                      "LOCATION": REDIS_ROLES["cache"]}}
