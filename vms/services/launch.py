@@ -1,25 +1,21 @@
-"""Operations that change the cloud, each one call with the actor's connection (the
-person's own token) plus the checks that keep it safe, each ending the same way: the
-timeline gets its step, the poller is told to look now, and portal.changes.announce
-writes the audit record and sends the pages the changed fragments."""
+"""Launch: one create_server call for the form, guarded against a second server for the
+same form (its request id, kept in a LaunchRequest row and in the servers' metadata),
+with the key pair it may make and everything after Nova accepted it."""
 
 import base64
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
-from networks import services as network_services
 from portal.changes import afterwards, announce
 
-from . import fragments, keys, pollstate, rows, servers, timeline
-from .errors import CloudRefused, explain, nova_message
-from .models import LaunchRequest, ServerState
-from .names import image_names
+from .. import fragments, keys, pollstate, timeline
+from ..errors import CloudRefused, explain, nova_message
+from ..models import LaunchRequest
 
 log = logging.getLogger(__name__)
 REQUEST_KEY = "stackport_request"
@@ -205,131 +201,3 @@ def _quiet_delete_key(conn, name: str) -> None:
         conn.compute.delete_keypair(name, ignore_missing=True)
     except os_exc.HttpException:
         log.warning("could not remove key pair %s after a refused launch", name)
-
-
-@dataclass(frozen=True)
-class Action:
-    label: str
-    call: Callable
-    # The task_state Nova gives the server as it accepts the action: what the pages show
-    # until the poller sees the action through.
-    task_state: str
-
-
-ACTIONS = {
-    "start": Action("Start", lambda c, s: c.compute.start_server(s), "powering-on"),
-    "stop": Action("Stop", lambda c, s: c.compute.stop_server(s), "powering-off"),
-    "reboot": Action("Reboot", lambda c, s: c.compute.reboot_server(s, "SOFT"),
-                     "rebooting"),
-    "hard_reboot": Action("Hard reboot", lambda c, s: c.compute.reboot_server(s, "HARD"),
-                          "rebooting_hard"),
-}
-
-ACTION_REFUSALS = [
-    (r"while it is in vm_state (\w+)", "The server cannot do that while it is {0}."),
-    (r"while it is in task_state (\w+)", "The server is busy ({0}); try again in a moment."),
-    (r"is locked", "The server is locked."),
-]
-
-
-def _row_as_accepted(actor, server, task_state: str) -> dict:
-    """The server's row as Nova has it right after accepting a change (image names come
-    from the cache the page that offered the button filled)."""
-    names = image_names(actor.conn, {rows.image_id_of(server)})
-    return {**rows.row(server, names), "task_state": task_state}
-
-
-def act(actor, server, action: str) -> str:
-    """start / stop / reboot / hard_reboot; returns what to tell the person."""
-    todo = ACTIONS[action]
-    try:
-        todo.call(actor.conn, server)
-    except os_exc.HttpException as exc:
-        raise explain(exc, ACTION_REFUSALS) from None
-    what = f"{action} of {server.id}"
-    afterwards(what, pollstate.kick)
-
-    def tell():
-        row = _row_as_accepted(actor, server, todo.task_state)
-        announce(actor, f"server.{action}", server.name, detail=server.id,
-                 event=fragments.row(row) + fragments.status(row))
-
-    afterwards(what, tell)
-    return f"{todo.label} requested for {server.name}."
-
-
-def delete(actor, server, release_floating_ips: bool = False) -> str:
-    """Delete, remembering the server's ports first: the delete timeline later proves
-    their addresses went back to the pool. With `release_floating_ips`, the floating IPs
-    on those ports are released too, once Nova has accepted the delete (through the
-    networks app's service, so each release is audited and announced)."""
-    conn = actor.conn
-    ports = [{"id": p.id, "mac": p.mac_address, "network_id": p.network_id,
-              "fixed_ips": p.fixed_ips or []}
-             for p in conn.network.ports(device_id=server.id)]
-    fips = servers.floating_ips_on(conn, [p["id"] for p in ports]) if release_floating_ips else []
-    try:
-        conn.compute.delete_server(server)
-    except os_exc.HttpException as exc:
-        raise explain(exc, ACTION_REFUSALS) from None
-    what = f"delete of {server.id}"
-    if ports:
-        afterwards(what, ServerState.objects.update_or_create, server_id=server.id,
-                   defaults={"project_id": server.project_id, "ports": ports,
-                             "status": server.status, "name": server.name})
-    ips = ", ".join(f["ip_address"] for p in ports for f in p["fixed_ips"])
-    afterwards(what, timeline.record, server.id, server.project_id, "delete_requested",
-               f"addresses {ips}" if ips else "")
-    afterwards(what, pollstate.kick)
-
-    def tell():
-        row = _row_as_accepted(actor, server, "deleting")
-        announce(actor, "server.delete", server.name, detail=server.id,
-                 event=fragments.server(row, timeline.wants_floating_ip(server)))
-
-    afterwards(what, tell)
-    said = f"Delete requested for {server.name}."
-    released, kept = [], []
-    for fip in fips:
-        try:
-            network_services.release_floating_ip(actor, fip)
-            released.append(fip["floating_ip_address"])
-        except CloudRefused as refused:
-            kept.append(f"{fip['floating_ip_address']} ({refused.message})")
-        except Exception as exc:  # the delete stands whatever happens to the release
-            log.warning("%s: releasing %s failed", what, fip["id"], exc_info=True)
-            kept.append(f"{fip['floating_ip_address']} ({type(exc).__name__})")
-    if released:
-        said += f" Floating IP {', '.join(released)} released."
-    if kept:
-        said += f" Not released, still allocated to the project: {'; '.join(kept)}."
-    return said
-
-
-def create_keypair(actor, name: str, public_key: str = "") -> str | None:
-    """Import public_key, or make a new pair; returns the private key when we made it."""
-    private = None
-    if not public_key:
-        public_key, private = keys.generate()
-    try:
-        made = actor.conn.compute.create_keypair(name=name, public_key=public_key)
-    except os_exc.HttpException as exc:
-        if exc.status_code == 409:
-            raise CloudRefused("You already have a key pair with this name.") from None
-        raise explain(exc) from None
-    # Nova has it: the private key must reach the person whatever happens next.
-    afterwards(f"key pair {name}", lambda: announce(
-        actor, "keypair.import" if private is None else "keypair.create", name,
-        event=fragments.keypair_added(actor.user_id, made)))
-    return private
-
-
-def delete_keypair(actor, name: str) -> None:
-    try:
-        # openstacksdk ignores a missing key pair by default: Nova's 404 is the answer.
-        actor.conn.compute.delete_keypair(name, ignore_missing=False)
-    except os_exc.NotFoundException:
-        raise CloudRefused(f"You have no key pair named “{name}”: nothing was deleted.") \
-            from None
-    afterwards(f"key pair {name}", lambda: announce(
-        actor, "keypair.delete", name, event=fragments.keypair_removed(actor.user_id, name)))

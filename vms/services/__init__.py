@@ -1,0 +1,21 @@
+"""Operations that change the cloud, by what they change. Each takes the `Actor` it acts
+for first (a person's request, or `Actor.service(project_id)` in a task), makes its one
+Nova call with `actor.conn` (the person's own token) plus the checks that keep it safe,
+and ends the same way: the timeline gets its step, the poller is told to look now, and
+`portal.changes.announce` writes the audit record and sends the changed fragments.
+
+    launch.py    the launch form: servers, the key pair it may make, no second server
+    actions.py   one-button server actions (start, stop, reboot, ...)
+    delete.py    deleting a server (and its floating IPs on request)
+    keypairs.py  key pairs
+
+Callers use `vms.services.<name>`: the names below are the app's service API.
+"""
+
+from .actions import ACTIONS, Action, act
+from .delete import delete
+from .keypairs import create_keypair, delete_keypair
+from .launch import LaunchResult, check_quota, launch
+
+__all__ = ["ACTIONS", "Action", "LaunchResult", "act", "check_quota", "create_keypair",
+           "delete", "delete_keypair", "launch"]
