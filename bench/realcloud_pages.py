@@ -21,7 +21,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.vmsbench import _wait_http, pct  # noqa: E402
+from bench.vmsbench import _wait_http, pct, server_timing  # noqa: E402
 from devcloud.testing import free_port  # noqa: E402
 from portal import serve  # noqa: E402
 from tests import realcloud  # noqa: E402
@@ -63,7 +63,7 @@ def measure(session: requests.Session, url: str, n: int) -> None:
         for _ in range(n):
             resp = session.get(url + path)
             resp.raise_for_status()
-            times.append(float(resp.headers["Server-Timing"].split("dur=")[1]))
+            times.append(server_timing(resp.headers)["app"])
             calls.add(int(resp.headers["X-Cloud-Calls"]))
         print(f"  {label:13} p50 {pct(times, 50):6.1f} ms  p95 {pct(times, 95):6.1f} ms  "
               f"API calls/page {sorted(calls)}")

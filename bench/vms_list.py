@@ -20,7 +20,7 @@ import vmsbench  # noqa: E402
 
 
 def timing(resp) -> float:
-    return float(re.search(r"dur=([\d.]+)", resp.headers["Server-Timing"]).group(1)) / 1000
+    return vmsbench.server_timing(resp.headers)["app"] / 1000
 
 
 def main():

@@ -28,6 +28,13 @@ from portal import serve  # noqa: E402
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 
+def server_timing(headers) -> dict[str, float]:
+    """The portal's Server-Timing header as {"app": ms, "cloud": ms, "own": ms}: server
+    time, the wall time of the cloud calls it waited for, and the difference."""
+    return {m.group(1): float(m.group(2))
+            for m in re.finditer(r"(\w+);dur=([\d.]+)", headers.get("Server-Timing", ""))}
+
+
 def pct(values, p: float) -> float:
     values = sorted(values)
     if not values:

@@ -54,7 +54,7 @@ _calls: contextvars.ContextVar = contextvars.ContextVar("cloud_calls", default=N
 @contextmanager
 def counting(counter):
     """Count the person's cloud calls made inside this block (and in the gather() calls
-    it starts) on `counter`: `counter.hook(response)` per HTTP answer."""
+    it starts) on `counter`: `counter.called(start, end, answered)` per HTTP call."""
     reset = _calls.set(counter)
     try:
         yield counter
@@ -62,11 +62,25 @@ def counting(counter):
         _calls.reset(reset)
 
 
-def _count(response, *args, **kwargs):
-    counter = _calls.get()
-    if counter is not None:
-        counter.hook(response)
-    return response
+def _timed(requests_session) -> None:
+    """Count each HTTP call on the request's counter with the time it took, body read
+    included (requests reads it inside `send`; a response hook runs before that): the
+    portal's own time on a page is its server time minus the wall time of these."""
+    send = requests_session.send
+
+    def timed_send(prepared, **kwargs):
+        counter = _calls.get()
+        if counter is None:
+            return send(prepared, **kwargs)
+        started = time.perf_counter()
+        response = None
+        try:
+            response = send(prepared, **kwargs)
+            return response
+        finally:
+            counter.called(started, time.perf_counter(), answered=response is not None)
+
+    requests_session.send = timed_send
 
 
 def new_session(auth=None, **kwargs) -> ks_session.Session:
@@ -80,7 +94,7 @@ def connection_for_token(token: str, token_body: dict) -> openstack.connection.C
     auth_ref = access.create(body=token_body, auth_token=token)
     plugin = AccessInfoPlugin(auth_ref, auth_url=settings.KEYSTONE_URL)
     sess = new_session(plugin, app_name="stackport", discovery_cache=_discovery_cache)
-    sess.session.hooks["response"].append(_count)       # X-Cloud-Calls (`counting`)
+    _timed(sess.session)       # X-Cloud-Calls and Server-Timing cloud (`counting`)
     return openstack.connection.Connection(
         session=sess, region_name=settings.OS_REGION_NAME,
         interface=settings.OS_INTERFACE, strict_proxies=False, **NO_KEYSTONEAUTH_RETRIES,

@@ -70,12 +70,29 @@ class CallCounter:
     def __init__(self):
         self._lock = threading.Lock()
         self.value = 0
+        self._spans: list[tuple[float, float]] = []
 
-    def hook(self, response, *args, **kwargs):
+    def called(self, started: float, ended: float, answered: bool = True) -> None:
         # Under a lock: two calls answered at once could store their counts out of order.
         with self._lock:
-            self.value += 1
-        return response
+            if answered:
+                self.value += 1
+            self._spans.append((started, ended))
+
+    def wall_ms(self) -> float:
+        """How long the request waited for the cloud: the union of its calls' spans
+        (calls run concurrently by gather() overlap, and count once)."""
+        with self._lock:
+            spans = sorted(self._spans)
+        total, end = 0.0, None
+        for start, stop in spans:
+            if end is None or start > end:
+                total += stop - start
+                end = stop
+            elif stop > end:
+                total += stop - end
+                end = stop
+        return total * 1000
 
 
 class CloudSessionMiddleware:
@@ -97,7 +114,9 @@ class CloudSessionMiddleware:
             response = self.get_response(request)
         # What a page cost: server time and cloud API calls (read by bench/ scripts).
         elapsed_ms = (time.perf_counter() - started) * 1000
-        response["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"
+        cloud_ms = request.cloud_calls.wall_ms()
+        response["Server-Timing"] = (f"app;dur={elapsed_ms:.1f}, cloud;dur={cloud_ms:.1f}, "
+                                     f"own;dur={max(elapsed_ms - cloud_ms, 0):.1f}")
         response["X-Cloud-Calls"] = str(request.cloud_calls.value)
         response["X-Request-Id"] = request.request_id
         return response
