@@ -38,6 +38,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="back servers with a diskless qemu for real VNC and SPICE")
     p.add_argument("--guests", choices=["none", "tiny"], default="none",
                    help="back servers with a tiny real Linux guest under qemu")
+    p.add_argument("--compute-hosts", type=int, default=1,
+                   help="compute hosts (default 1: devcloud; more are idle compute01 ...)")
     return p.parse_args(argv)
 
 
@@ -47,7 +49,8 @@ async def serve(args: argparse.Namespace) -> None:
     config = Config(host=args.host, public_host=args.public_host, port=args.port,
                     console_port=args.console_port, spice_port=args.spice_port,
                     state_dir=args.state_dir, build_delay=args.build_delay,
-                    qemu=args.qemu, guests=args.guests)
+                    qemu=args.qemu, guests=args.guests,
+                    compute_hosts=args.compute_hosts)
     # Signals first: a stop that arrives while services start must still save the state.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -33,6 +33,7 @@ class Config:
     build_delay: float = 2.0
     qemu: bool = False
     guests: str = "none"
+    compute_hosts: int = 1  # devcloud/fleet.py: "devcloud" plus compute01 ... idle hosts
 
 
 @dataclass

@@ -1,15 +1,15 @@
-"""The one compute host devcloud runs every server on: its name, its hypervisor id, its
-capacity, and what the servers on it hold.
+"""The compute hosts' capacity and what the servers on a host hold; devcloud runs every
+server on one of them, HOST (devcloud/fleet.py has the others).
 
 Nova's hypervisor views (infra.py) and Placement's resource provider (devcloud/placement)
 both read these, so the two APIs always agree on the figures, as a real Nova and Placement
 do (the resource provider's uuid is the hypervisor's id from 2.53).
 """
 
-import uuid
+from .. import fleet
 
-HOST = "devcloud"
-HYPERVISOR_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "devcloud/hypervisor"))
+HOST = fleet.CONTROL  # every server is scheduled here; other compute hosts stay idle
+HYPERVISOR_ID = fleet.hypervisor_id(HOST)
 CAPACITY = {"vcpus": 1000, "memory_mb": 800000, "local_gb": 600000}
 RESERVED_MEMORY_MB = 512  # Nova's reserved_host_memory_mb default
 
@@ -31,15 +31,16 @@ def allocation(server: dict) -> dict:
     return {rc: amount for rc, amount in amounts.items() if amount}
 
 
-def servers_on(store) -> list[dict]:
-    return [s for s in store["servers"].values() if holds_resources(s)]
+def servers_on(store, host: str = HOST) -> list[dict]:
+    return [s for s in store["servers"].values()
+            if holds_resources(s) and s["host"] == host]
 
 
-def usage(store) -> dict:
+def usage(store, host: str = HOST) -> dict:
     """The hypervisor's used figures (vcpus_used, memory_mb_used, local_gb_used): Nova's
     resource tracker counts the host's reserved memory as used."""
     used = {"vcpus": 0, "memory_mb": RESERVED_MEMORY_MB, "local_gb": 0, "running_vms": 0}
-    for s in servers_on(store):
+    for s in servers_on(store, host):
         used["vcpus"] += s["flavor"]["vcpus"]
         used["memory_mb"] += s["flavor"]["ram"]
         used["local_gb"] += s["flavor"]["disk"]

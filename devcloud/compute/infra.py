@@ -4,6 +4,7 @@ import uuid
 
 from aiohttp import web
 
+from .. import fleet
 from ..errors import CloudError
 from ..routes import add_resource, add_root, public
 from . import hosts, quotas
@@ -19,16 +20,10 @@ from .api import (
     json_response,
     mv,
     nova,
-    now,
     policy_error,
     require_admin,
 )
-from .hosts import CAPACITY, HOST, HYPERVISOR_ID
-
-# Stable ids: a service or hypervisor keeps its id across restarts, as in Nova's database.
-SERVICE_IDS = {name: str(uuid.uuid5(uuid.NAMESPACE_URL, f"devcloud/{name}"))
-               for name in ("nova-conductor", "nova-scheduler", "nova-compute")}
-
+from .hosts import CAPACITY
 
 # --- versions ----------------------------------------------------------------
 
@@ -174,44 +169,117 @@ async def delete_quota(request):
 
 # --- services, hypervisors, availability zones ----------------------------------------
 
-def _service_rows():
-    return [("nova-conductor", "internal", 1), ("nova-scheduler", "internal", 2),
-            ("nova-compute", "nova", 3)]
+def _service_view(request, svc: dict) -> dict:
+    row = {"binary": svc["binary"], "host": svc["host"],
+           "id": svc["uuid"] if mv(request, "2.53") else svc["number"],
+           "zone": svc["zone"], "status": svc["status"], "state": svc["state"],
+           "updated_at": iso_micro(svc["updated_at"]),
+           "disabled_reason": svc["disabled_reason"]}
+    if mv(request, "2.11"):
+        row["forced_down"] = svc["forced_down"]
+    return row
 
 
 @nova
 async def list_services(request):
     require_admin(request, "os_compute_api:os-services:list")
-    stamp = iso_micro(now().replace(microsecond=0))
-    out = []
-    for binary, zone, number in _service_rows():
-        row = {"binary": binary, "host": HOST,
-               "id": SERVICE_IDS[binary] if mv(request, "2.53") else number,
-               "zone": zone, "status": "enabled", "state": "up", "updated_at": stamp,
-               "disabled_reason": None}
-        if mv(request, "2.11"):
-            row["forced_down"] = False
-        out.append(row)
     q = request.query
-    out = [s for s in out if s["binary"] == q.get("binary", s["binary"])
+    out = [_service_view(request, s) for s in fleet.nova_services(cloud_of(request))
+           if s["binary"] == q.get("binary", s["binary"])
            and s["host"] == q.get("host", s["host"])]
     return json_response({"services": out})
 
 
-def _hypervisor(request, compute, detail: bool) -> dict:
+SERVICE_UPDATE_FIELDS = {"status", "disabled_reason", "forced_down"}
+
+
+def _check_service_update(body: dict) -> None:
+    """Nova's service_update_v253 schema and the checks after it."""
+    unknown = sorted(set(body) - SERVICE_UPDATE_FIELDS)
+    if unknown:
+        raise CloudError(400, "Invalid input for field/attribute service. Value: {}. "
+                              "Additional properties are not allowed ({} {} unexpected)"
+                         .format(body, ", ".join(repr(k) for k in unknown),
+                                 "was" if len(unknown) == 1 else "were"))
+    status, reason = body.get("status"), body.get("disabled_reason")
+    if status is not None and status not in ("enabled", "disabled"):
+        raise CloudError(400, f"Invalid input for field/attribute status. Value: {status}. "
+                              f"'{status}' is not one of ['enabled', 'disabled']")
+    if reason is not None and (not isinstance(reason, str) or not 1 <= len(reason) <= 255):
+        raise CloudError(400, f"Invalid input for field/attribute disabled_reason. Value: "
+                              f"{reason}. {reason!r} is not valid under any of the given "
+                              "schemas")
+    forced = body.get("forced_down")
+    if forced is not None and not isinstance(forced, bool):
+        raise CloudError(400, f"Invalid input for field/attribute forced_down. Value: "
+                              f"{forced}. {forced!r} is not of type 'boolean'")
+    if status is None and forced is None:
+        raise CloudError(400, "No updates were requested. Fields 'status' or 'forced_down' "
+                              "should be specified.")
+    if status == "enabled" and reason is not None:
+        raise CloudError(400, "Specifying 'disabled_reason' with status 'enabled' is "
+                              "invalid.")
+
+
+@nova
+async def update_service(request):
+    """PUT /os-services/{service_id} (2.53+): enable or disable a nova-compute service (with
+    a reason), or set its forced_down flag."""
+    require_admin(request, "os_compute_api:os-services:update")
+    service_id = request.match_info["service_id"]
+    if not mv(request, "2.53"):
+        raise CloudError(404, "The resource could not be found.")
+    body = await body_of(request)
+    _check_service_update(body)
+    cloud = cloud_of(request)
+    svc = fleet.nova_service(cloud, service_id)
+    if svc is None:
+        if not _is_uuid(service_id):
+            raise CloudError(400, f"Invalid uuid {service_id}")
+        raise CloudError(404, f"Service {service_id} could not be found.")
+    if svc["binary"] != "nova-compute":
+        raise CloudError(400, f"Updating a {svc['binary']} service is not supported. Only "
+                              "nova-compute services can be updated.")
+    changes = {"changed_at": fleet.now().isoformat()}
+    if "status" in body:
+        changes.update(status=body["status"], disabled_reason=body.get("disabled_reason")
+                       if body["status"] == "disabled" else None)
+    if "forced_down" in body:
+        changes["forced_down"] = body["forced_down"]
+    fleet.change(cloud, svc["host"], svc["binary"], **changes)
+    return json_response({"service": _service_view(request, fleet.nova_service(
+        cloud, service_id))})
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+        return True
+    except ValueError:
+        return False
+
+
+def _hypervisors(cloud) -> list[tuple[int, dict]]:
+    """(integer id, nova-compute service) per compute host, in Nova's id order."""
+    computes = [s for s in fleet.nova_services(cloud) if s["binary"] == "nova-compute"]
+    return list(enumerate(computes, start=1))
+
+
+def _hypervisor(request, compute, number: int, svc: dict, detail: bool) -> dict:
     new_ids = mv(request, "2.53")
-    view = {"id": HYPERVISOR_ID if new_ids else 1, "hypervisor_hostname": HOST,
-            "state": "up", "status": "enabled"}
+    host = svc["host"]
+    view = {"id": fleet.hypervisor_id(host) if new_ids else number,
+            "hypervisor_hostname": host, "state": svc["state"], "status": svc["status"]}
     if not detail:
         return view
     view.update({"hypervisor_type": "QEMU", "hypervisor_version": 8002000,
                  "host_ip": "127.0.0.1",
-                 "service": {"id": SERVICE_IDS["nova-compute"] if new_ids else 3, "host": HOST,
-                             "disabled_reason": None}})
+                 "service": {"id": svc["uuid"] if new_ids else svc["number"], "host": host,
+                             "disabled_reason": svc["disabled_reason"]}})
     if mv(request, "2.88"):
         view["uptime"] = None
         return view
-    used = hosts.usage(compute.store)
+    used = hosts.usage(compute.store, host)
     cpu_info = {"arch": "x86_64", "model": "Haswell-noTSX", "vendor": "Intel",
                 "features": ["pge", "clflush"],
                 "topology": {"cores": 1, "threads": 1, "sockets": 4}}
@@ -228,25 +296,33 @@ def _hypervisor(request, compute, detail: bool) -> dict:
     return view
 
 
+def _hypervisor_list(request, detail: bool) -> list[dict]:
+    compute = compute_of(request)
+    return [_hypervisor(request, compute, number, svc, detail)
+            for number, svc in _hypervisors(cloud_of(request))]
+
+
 @nova
 async def list_hypervisors(request):
     require_admin(request, "os_compute_api:os-hypervisors:list")
-    return json_response({"hypervisors": [_hypervisor(request, compute_of(request), False)]})
+    return json_response({"hypervisors": _hypervisor_list(request, False)})
 
 
 @nova
 async def list_hypervisors_detail(request):
     require_admin(request, "os_compute_api:os-hypervisors:list-detail")
-    return json_response({"hypervisors": [_hypervisor(request, compute_of(request), True)]})
+    return json_response({"hypervisors": _hypervisor_list(request, True)})
 
 
 @nova
 async def show_hypervisor(request):
     require_admin(request, "os_compute_api:os-hypervisors:show")
     wanted = request.match_info["hypervisor_id"]
-    if wanted not in (HYPERVISOR_ID, "1"):
-        raise CloudError(404, f"Hypervisor with ID '{wanted}' could not be found.")
-    return json_response({"hypervisor": _hypervisor(request, compute_of(request), True)})
+    for number, svc in _hypervisors(cloud_of(request)):
+        if wanted in (fleet.hypervisor_id(svc["host"]), str(number)):
+            return json_response({"hypervisor": _hypervisor(
+                request, compute_of(request), number, svc, True)})
+    raise CloudError(404, f"Hypervisor with ID '{wanted}' could not be found.")
 
 
 @nova
@@ -258,16 +334,14 @@ async def availability_zones(request):
 @nova
 async def availability_zones_detail(request):
     require_admin(request, "os_compute_api:os-availability-zone:detail")
-    stamp = iso_micro(now().replace(microsecond=0))
-
-    def svc(binaries):
-        return {HOST: {b: {"available": True, "active": True, "updated_at": stamp}
-                       for b in binaries}}
+    zones: dict[str, dict] = {"internal": {}, "nova": {}}
+    for svc in fleet.nova_services(cloud_of(request)):
+        zones[svc["zone"]].setdefault(svc["host"], {})[svc["binary"]] = {
+            "available": svc["state"] == "up", "active": svc["status"] == "enabled",
+            "updated_at": iso_micro(svc["updated_at"])}
     return json_response({"availabilityZoneInfo": [
-        {"zoneName": "internal", "zoneState": {"available": True},
-         "hosts": svc(["nova-conductor", "nova-scheduler"])},
-        {"zoneName": "nova", "zoneState": {"available": True},
-         "hosts": svc(["nova-compute"])}]})
+        {"zoneName": name, "zoneState": {"available": True}, "hosts": found}
+        for name, found in zones.items()]})
 
 
 def routes(r, prefix: str) -> None:
@@ -278,7 +352,8 @@ def routes(r, prefix: str) -> None:
                      delete=delete_quota, key="project_id")
     r.add_get(f"{q}/detail", show_quota_detail)
     r.add_get(f"{q}/defaults", show_quota_defaults)
-    r.add_get(f"{prefix}/os-services", list_services)
+    add_resource(r, f"{prefix}/os-services", list_=list_services, update=update_service,
+                 key="service_id")
     r.add_get(f"{prefix}/os-hypervisors/detail", list_hypervisors_detail)  # before {id}
     add_resource(r, f"{prefix}/os-hypervisors", list_=list_hypervisors, show=show_hypervisor,
                  key="hypervisor_id")

@@ -2,25 +2,18 @@
 
 import ipaddress
 import json
-import uuid
 from pathlib import Path
 
 from aiohttp import web
 
+from .. import fleet
 from ..routes import add_root, public
 from . import listing
-from .core import HOST, QUOTA_DEFAULTS, QUOTA_STORE
+from .core import QUOTA_DEFAULTS, QUOTA_STORE
 from .ipam import pool_size
 from .util import bad_request, not_found, policy, stamp
 
 EXTENSIONS = json.loads((Path(__file__).with_name("extensions.json")).read_text())
-AGENTS = (
-    # agent_type, binary, topic
-    ("DHCP agent", "neutron-dhcp-agent", "dhcp_agent"),
-    ("L3 agent", "neutron-l3-agent", "l3_agent"),
-    ("Metadata agent", "neutron-metadata-agent", "N/A"),
-    ("Open vSwitch agent", "neutron-openvswitch-agent", "N/A"),
-)
 
 
 def _base(request) -> str:
@@ -61,19 +54,21 @@ def not_found_ext(alias):
 
 # --- agents ------------------------------------------------------------------------------------
 
-def agent_list(started: str) -> list[dict]:
-    out = []
-    for agent_type, binary, topic in AGENTS:
-        out.append({"id": str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{HOST}/{binary}")),
-                    "agent_type": agent_type, "binary": binary, "topic": topic,
-                    "host": HOST, "admin_state_up": True, "created_at": started,
-                    "started_at": started, "heartbeat_timestamp": stamp().replace("T", " ")
-                    .rstrip("Z"), "description": None, "alive": True,
-                    "availability_zone": "nova" if binary in ("neutron-dhcp-agent",
-                                                              "neutron-l3-agent") else None,
-                    "configurations": {}, "resources_synced": None,
-                    "resource_versions": {}})
-    return out
+def _heartbeat(at) -> str:
+    """Neutron's agent times: "2026-12-01 12:00:00" (no T, no zone)."""
+    return at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def agent_list(cloud, started: str) -> list[dict]:
+    """Every agent devcloud's hosts run (devcloud/fleet.py), alive while its heartbeat is
+    younger than Neutron's agent_down_time."""
+    return [{"id": a["id"], "agent_type": a["agent_type"], "binary": a["binary"],
+             "topic": a["topic"], "host": a["host"], "admin_state_up": a["admin_state_up"],
+             "created_at": started, "started_at": started,
+             "heartbeat_timestamp": _heartbeat(a["heartbeat"]), "description": None,
+             "alive": a["alive"], "availability_zone": a["availability_zone"],
+             "configurations": {}, "resources_synced": None, "resource_versions": {}}
+            for a in fleet.agents(cloud)]
 
 
 async def agents(request):
@@ -83,7 +78,7 @@ async def agents(request):
         return web.json_response({"agents": []})
     started = state.store.meta.setdefault("neutron_started", stamp().replace("T", " ")
                                           .rstrip("Z"))
-    items = [a for a in agent_list(started) if listing.matches(a, _filters(request))]
+    items = [a for a in agent_list(state.cloud, started) if listing.matches(a, _filters(request))]
     return web.json_response({"agents": items})
 
 

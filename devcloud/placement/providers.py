@@ -3,7 +3,6 @@ usages, aggregates, traits and allocations - read-only, as Nova's host reports t
 
 from . import filters, schemas
 from .api import not_found, placement, placement_of, require_admin_or_service, respond
-from .service import NODE_TRAITS
 
 
 def _links(request, uuid: str) -> list[dict]:
@@ -41,13 +40,13 @@ def _matches(request, rp: dict, service) -> bool:
     wanted = filters.resources(q["resources"]) if "resources" in q else {}
     filters.known(wanted, traits, forbidden_traits)
     del forbidden_aggs  # the host is in no aggregate: nothing to forbid
-    node = set(NODE_TRAITS)
+    node = set(service.traits(rp["host"]))
     return (("uuid" not in q or q.getall("uuid")[-1] == rp["uuid"])
             and ("name" not in q or q.getall("name")[-1] == rp["name"])
             and ("in_tree" not in q or q.getall("in_tree")[-1].strip() == rp["uuid"])
             and not groups
             and all(group & node for group in traits) and not forbidden_traits & node
-            and all(service.fits(rc, amount) for rc, amount in wanted.items()))
+            and all(service.fits(rc, amount, rp["host"]) for rc, amount in wanted.items()))
 
 
 @placement
@@ -55,7 +54,7 @@ async def list_providers(request):
     require_admin_or_service(request, "placement:resource_providers:list")
     schemas.validate(request.query, schemas.providers_schema(request["placement_version"]))
     service = placement_of(request)
-    found = [rp for rp in [service.provider()] if _matches(request, rp, service)]
+    found = [rp for rp in service.providers() if _matches(request, rp, service)]
     modified = max((rp["updated_at"] for rp in found), default=None)
     return respond(request, {"resource_providers": [_view(request, rp) for rp in found]},
                    modified)
@@ -94,7 +93,7 @@ async def provider_usages(request):
     require_admin_or_service(request, "placement:resource_providers:usages")
     rp = _provider(request, "No resource provider with uuid {uuid} found: {error}")
     return respond(request, {"resource_provider_generation": rp["generation"],
-                             "usages": placement_of(request).usages()})
+                             "usages": placement_of(request).usages(rp["host"])})
 
 
 @placement
@@ -115,7 +114,7 @@ async def provider_traits(request):
         raise not_found("")
     require_admin_or_service(request, "placement:resource_providers:traits:list")
     rp = _provider(request, "No resource provider with uuid {uuid} found: {error}")
-    return respond(request, {"traits": list(NODE_TRAITS),
+    return respond(request, {"traits": placement_of(request).traits(rp["host"]),
                              "resource_provider_generation": rp["generation"]},
                    rp["created_at"])
 
@@ -125,6 +124,6 @@ async def provider_allocations(request):
     require_admin_or_service(request, "placement:resource_providers:allocations:list")
     rp = _provider(request, "Resource provider '{uuid}' not found: {error}")
     allocations = {consumer: {"resources": alloc["resources"]}
-                   for consumer, alloc in placement_of(request).allocations().items()}
+                   for consumer, alloc in placement_of(request).allocations(rp["host"]).items()}
     return respond(request, {"allocations": allocations,
                              "resource_provider_generation": rp["generation"]})

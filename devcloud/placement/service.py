@@ -1,4 +1,4 @@
-"""The Placement service object: devcloud's compute host as Placement's resource provider.
+"""The Placement service object: devcloud's compute hosts as Placement's resource providers.
 
 Nothing is stored twice: the inventories are the host's capacity and the allocations are
 the servers Nova holds on it (compute/hosts.py), so Placement and Nova's hypervisor views
@@ -12,6 +12,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .. import fleet
 from ..compute import hosts
 
 STANDARD = json.loads((Path(__file__).with_name("standard.json")).read_text())
@@ -53,61 +54,80 @@ def _order(amounts: dict) -> dict:
 
 
 class Placement:
+    """One resource provider per compute host (devcloud/fleet.py): uuid the host's
+    hypervisor id, name its hostname; the rp dicts carry their "host"."""
+
     def __init__(self, cloud):
         self.cloud = cloud
         self.store = cloud.store
 
-    # --- the provider's own record --------------------------------------------------
-    def _record(self) -> dict:
-        record = self.store.meta.get("placement")
+    # --- the providers' own records --------------------------------------------------
+    def _record(self, host: str) -> dict:
+        # The control host's record keeps the key it always had.
+        key = "placement" if host == hosts.HOST else f"placement:{host}"
+        record = self.store.meta.get(key)
         if record is None:
             # nova-compute made the provider and set its inventory: generation 1.
             stamp = _now()
-            record = self.store.meta["placement"] = {
-                "generation": 1, "allocations": self._digest(), "created_at": stamp,
+            record = self.store.meta[key] = {
+                "generation": 1, "allocations": self._digest(host), "created_at": stamp,
                 "updated_at": stamp}
             self.store.touch()
-        elif record["allocations"] != self._digest():
-            record.update(generation=record["generation"] + 1, allocations=self._digest(),
-                          updated_at=_now())
+        elif record["allocations"] != self._digest(host):
+            record.update(generation=record["generation"] + 1,
+                          allocations=self._digest(host), updated_at=_now())
             self.store.touch()
         return record
 
-    def _digest(self) -> str:
+    def _digest(self, host: str) -> str:
         held = sorted((s["id"], sorted(hosts.allocation(s).items()))
-                      for s in hosts.servers_on(self.store))
+                      for s in hosts.servers_on(self.store, host))
         return hashlib.sha1(json.dumps(held).encode()).hexdigest()
 
-    def provider(self) -> dict:
-        record = self._record()
-        return {"uuid": hosts.HYPERVISOR_ID, "name": hosts.HOST,
+    def provider(self, host: str = hosts.HOST) -> dict:
+        record = self._record(host)
+        uuid = fleet.hypervisor_id(host)
+        return {"uuid": uuid, "name": host, "host": host,
                 "generation": record["generation"], "parent_provider_uuid": None,
-                "root_provider_uuid": hosts.HYPERVISOR_ID,
+                "root_provider_uuid": uuid,
                 "updated_at": datetime.fromisoformat(record["updated_at"]),
                 "created_at": datetime.fromisoformat(record["created_at"])}
 
+    def providers(self) -> list[dict]:
+        return [self.provider(host) for host in fleet.compute_hosts(self.cloud)]
+
     def get(self, provider_uuid: str) -> dict | None:
-        return self.provider() if provider_uuid == hosts.HYPERVISOR_ID else None
+        for host in fleet.compute_hosts(self.cloud):
+            if fleet.hypervisor_id(host) == provider_uuid:
+                return self.provider(host)
+        return None
+
+    def traits(self, host: str) -> list[str]:
+        """nova-compute's traits; a disabled service's provider also has
+        COMPUTE_STATUS_DISABLED (what keeps the scheduler away from it)."""
+        disabled = fleet.record(self.cloud, host, "nova-compute").get("status") == "disabled"
+        return NODE_TRAITS + (["COMPUTE_STATUS_DISABLED"] if disabled else [])
 
     # --- inventories, allocations, usages -------------------------------------------------
     def inventories(self) -> dict:
         return {rc: dict(inv) for rc, inv in INVENTORIES.items()}
 
-    def allocations(self) -> dict[str, dict]:
-        """consumer (server) id -> its resources, project and user."""
+    def allocations(self, host: str | None = hosts.HOST) -> dict[str, dict]:
+        """consumer (server) id -> its resources, project and user (None: every host)."""
+        placed = fleet.compute_hosts(self.cloud) if host is None else [host]
         return {s["id"]: {"resources": hosts.allocation(s), "project_id": s["project_id"],
                           "user_id": s["user_id"]}
-                for s in hosts.servers_on(self.store)}
+                for h in placed for s in hosts.servers_on(self.store, h)}
 
-    def usages(self) -> dict:
+    def usages(self, host: str = hosts.HOST) -> dict:
         """What the provider's allocations use, every inventoried class (0 when unused)."""
         used = dict.fromkeys(INVENTORIES, 0)
-        for alloc in self.allocations().values():
+        for alloc in self.allocations(host).values():
             for rc, amount in alloc["resources"].items():
                 used[rc] += amount
         return _order(used)
 
-    def fits(self, rc: str, amount: int) -> bool:
+    def fits(self, rc: str, amount: int, host: str = hosts.HOST) -> bool:
         """Could one more allocation of `amount` land here (Placement's capacity check)."""
         inv = INVENTORIES.get(rc)
         if inv is None:
@@ -115,14 +135,14 @@ class Placement:
         capacity = (inv["total"] - inv["reserved"]) * inv["allocation_ratio"]
         return (inv["min_unit"] <= amount <= inv["max_unit"]
                 and amount % inv["step_size"] == 0
-                and self.usages()[rc] + amount <= capacity)
+                and self.usages(host)[rc] + amount <= capacity)
 
     def project_usages(self, project_id: str, user_id: str | None = None) -> tuple[dict, int]:
         """(resource class -> amount, consumers) over the project's (and user's) consumers;
         classes nobody uses are left out."""
         used: dict[str, int] = {}
         consumers = 0
-        for alloc in self.allocations().values():
+        for alloc in self.allocations(None).values():
             if alloc["project_id"] != project_id or (user_id and alloc["user_id"] != user_id):
                 continue
             consumers += 1
