@@ -26,7 +26,8 @@ AGENT_DOWN_TIME = 75     # neutron.conf [DEFAULT] agent_down_time
 REPORT_INTERVAL = 10     # both report every 10 s: a live heartbeat is at most that old
 
 # (binary, availability zone) of the Nova services on the control host, then per compute host
-CONTROL_NOVA = (("nova-conductor", "internal"), ("nova-scheduler", "internal"))
+# (the real cloud lists its scheduler before its conductor: the order they registered in)
+CONTROL_NOVA = (("nova-scheduler", "internal"), ("nova-conductor", "internal"))
 COMPUTE_NOVA = (("nova-compute", "nova"),)
 # (agent_type, binary, topic, availability zone)
 CONTROL_AGENTS = (

@@ -197,9 +197,9 @@ def _check_service_update(body: dict) -> None:
     """Nova's service_update_v253 schema and the checks after it."""
     unknown = sorted(set(body) - SERVICE_UPDATE_FIELDS)
     if unknown:
-        raise CloudError(400, "Invalid input for field/attribute service. Value: {}. "
-                              "Additional properties are not allowed ({} {} unexpected)"
-                         .format(body, ", ".join(repr(k) for k in unknown),
+        # The real Nova says it without the usual "Invalid input for field" prefix.
+        raise CloudError(400, "Additional properties are not allowed ({} {} unexpected)"
+                         .format(", ".join(repr(k) for k in unknown),
                                  "was" if len(unknown) == 1 else "were"))
     status, reason = body.get("status"), body.get("disabled_reason")
     if status is not None and status not in ("enabled", "disabled"):

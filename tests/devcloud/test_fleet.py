@@ -67,6 +67,14 @@ def test_disable_and_enable_a_compute_service(devcloud, nova_admin, three_hosts)
     assert refused.status_code == 400
     assert refused.json()["badRequest"]["message"] == (
         "Specifying 'disabled_reason' with status 'enabled' is invalid.")
+    unknown = nova_admin.nova("PUT", f"/os-services/{svc['id']}", {"foo": 1})
+    assert unknown.json()["badRequest"]["message"] == (
+        "Additional properties are not allowed ('foo' was unexpected)")
+    nothing = nova_admin.nova("PUT", f"/os-services/{svc['id']}", {})
+    assert nothing.json()["badRequest"]["message"] == (
+        "No updates were requested. Fields 'status' or 'forced_down' should be specified.")
+    assert nova_admin.nova("PUT", "/os-services/bogus", {"status": "enabled"}).json()[
+        "badRequest"]["message"] == "Invalid uuid bogus"
     conductor = [s for s in _services(nova_admin) if s["binary"] == "nova-conductor"][0]
     refused = nova_admin.nova("PUT", f"/os-services/{conductor['id']}", {"status": "disabled"})
     assert refused.json()["badRequest"]["message"] == (
