@@ -41,7 +41,12 @@ def row(server, image_names: dict) -> dict:
     image_id = image_id_of(server)
     return {
         "id": server.id, "name": server.name, "status": server.status,
-        "task_state": server.task_state or "", "fixed": fixed, "floating": floating,
+        "task_state": server.task_state or "",
+        # what vms.offered's rules read (the row menu is rendered from this row)
+        "vm_state": getattr(server, "vm_state", None) or "",
+        "locked": bool(getattr(server, "is_locked", False)),
+        "locked_reason": getattr(server, "locked_reason", None) or "",
+        "launched": bool(server.launched_at), "fixed": fixed, "floating": floating,
         "flavor": flavor_of(server), "image_id": image_id,
         "image": image_names.get(image_id, UNKNOWN) if image_id else "(volume)",
         "created": server.created_at, "project_id": server.project_id,

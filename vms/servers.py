@@ -19,6 +19,9 @@ class Server:
         self.name = body.get("name") or ""
         self.status = body.get("status") or ""
         self.task_state = body.get("OS-EXT-STS:task_state")
+        self.vm_state = body.get("OS-EXT-STS:vm_state")  # what vms.offered's rules read
+        self.is_locked = bool(body.get("locked"))  # 2.9
+        self.locked_reason = body.get("locked_reason")  # 2.73
         self.addresses = body.get("addresses") or {}
         self.flavor = _Flavor(body.get("flavor") or {})
         image = body.get("image")
