@@ -1,0 +1,175 @@
+"""The portal's own time per page: server time minus the wall time of the cloud calls it
+waited for (Server-Timing `app`, `cloud`, `own`), with the page's call count, beside the
+raw API calls the page needs made by openstacksdk on one kept connection in the same run.
+
+    .venv/bin/python bench/page_overhead.py --cloud devcloud [--requests 30] [--servers 20]
+    .venv/bin/python bench/page_overhead.py --cloud realcloud [--requests 30] [--servers 20]
+
+devcloud: starts its own devcloud and portal. realcloud: needs ../shared/realcloud running
+(make test-realcloud starts it); starts its own portal. Pages that are not there (an app
+not installed, a 404) are left out. Deletes the servers it boots.
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import openstack
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench import vmsbench  # noqa: E402
+from bench.vmsbench import pct, server_timing  # noqa: E402
+
+# page → the raw calls it makes, in stages: the calls of one stage run concurrently (so
+# the page waits for the slowest), a stage waits for the one before it
+PAGES = {
+    "instances": ("/servers/", [[("compute", "/servers/detail?limit=50")]]),
+    "networks": ("/network/", [[("network", "/networks")],
+                               [("network", "/subnets")]]),
+    "floating IPs": ("/network/floating-ips/", [[
+        ("network", "/floatingips?sort_key=floating_ip_address"),
+        ("network", "/networks?router:external=True"),
+        ("compute", "/servers")]]),
+    "images": ("/images/", [[("image", "/images?limit=50")]]),
+    "volumes": ("/volumes/", [[("block_storage", "/volumes/detail?limit=50")]]),
+    "overview": ("/overview/", []),
+}
+
+
+def measure_page(session, url: str, path: str, n: int) -> dict | None:
+    first = session.get(url + path)  # warm: version discovery, image names
+    if first.status_code == 404:
+        return None
+    first.raise_for_status()
+    app, cloud, own, calls = [], [], [], set()
+    for _ in range(n):
+        resp = session.get(url + path)
+        resp.raise_for_status()
+        t = server_timing(resp.headers)
+        app.append(t["app"])
+        cloud.append(t.get("cloud", float("nan")))
+        own.append(t.get("own", float("nan")))
+        calls.add(int(resp.headers["X-Cloud-Calls"]))
+    return {"app": app, "cloud": cloud, "own": own, "calls": sorted(calls)}
+
+
+def raw_call_ms(conn, stages, n: int) -> float:
+    """What the page's raw calls cost on one kept connection: per stage the p50 of its
+    slowest call, summed over the stages (the least a page making them could wait)."""
+    if not stages:
+        return float("nan")
+    total = 0.0
+    for stage in stages:
+        slowest = 0.0
+        for service, path in stage:
+            times = []
+            for i in range(n + 1):
+                started = time.perf_counter()
+                getattr(conn, service).get(path).raise_for_status()
+                if i:  # the first warms the connection
+                    times.append((time.perf_counter() - started) * 1000)
+            slowest = max(slowest, pct(times, 50))
+        total += slowest
+    return total
+
+
+def report(label: str, session, url: str, conn, n: int) -> None:
+    print(f"{label}, {n} requests per page (ms; own = server time - cloud calls' wall time)")
+    print(f"  {'page':13} {'server p50':>10} {'p95':>7} {'cloud p50':>9} {'own p50':>8} "
+          f"{'own p95':>8} {'calls':>6} {'raw calls p50':>13}")
+    for name, (path, raw) in PAGES.items():
+        got = measure_page(session, url, path, n)
+        if got is None:
+            continue
+        try:
+            raw_ms = raw_call_ms(conn, raw, n)
+        except (openstack.exceptions.SDKException, KeyError):
+            raw_ms = float("nan")  # that service is not in this cloud's catalog
+        print(f"  {name:13} {pct(got['app'], 50):10.1f} {pct(got['app'], 95):7.1f} "
+              f"{pct(got['cloud'], 50):9.1f} {pct(got['own'], 50):8.1f} "
+              f"{pct(got['own'], 95):8.1f} {str(got['calls']):>6} {raw_ms:13.1f}")
+
+
+def boot(conn, image_id: str, flavor_id: str, network_id: str, count: int) -> list:
+    conn.compute.create_server(name="bench-own", flavor_id=flavor_id, image_id=image_id,
+                               networks=[{"uuid": network_id}], min_count=count,
+                               max_count=count)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            servers = list(conn.compute.servers(name="^bench-own"))
+        except openstack.exceptions.SDKException:
+            time.sleep(0.5)  # a keep-alive socket closed under the poll: ask again
+            continue
+        if len(servers) == count and all(s.status == "ACTIVE" for s in servers):
+            return servers
+        time.sleep(1)
+    raise RuntimeError("servers did not become ACTIVE")
+
+
+def cleanup(conn) -> None:
+    servers = list(conn.compute.servers(name="^bench-own"))
+    for s in servers:
+        conn.compute.delete_server(s)
+    for s in servers:
+        conn.compute.wait_for_delete(s, wait=120)
+
+
+@contextmanager
+def devcloud_portal(tmp: Path, servers: int):
+    with vmsbench.stack(tmp, build_delay=0.2, worker=False) as st:
+        vmsbench.raise_quota(st["dc"], "demo", servers + 10)
+        conn = vmsbench.connect(st["dc"], "devcloud-demo")
+        yield st["url"], conn, "demo", "demo"
+
+
+@contextmanager
+def realcloud_portal(tmp: Path, servers: int):
+    from bench.realcloud_pages import start_portal
+    from tests import realcloud
+
+    admin = realcloud.admin(realcloud.REALCLOUD_DIR)
+    project = admin.identity.find_project("demo")
+    admin.compute.update_quota_set(project.id, instances=servers + 10, cores=servers + 20,
+                                   ram=512 * (servers + 10))
+    conn = openstack.connect(auth_url=realcloud.KEYSTONE, username="demo", password="demo",
+                             project_name="demo", user_domain_name="Default",
+                             project_domain_name="Default")
+    proc, url = start_portal(tmp)
+    try:
+        yield url, conn, "demo", "demo"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        admin.compute.revert_quota_set(project.id)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--cloud", choices=["devcloud", "realcloud"], default="devcloud")
+    p.add_argument("--requests", type=int, default=30)
+    p.add_argument("--servers", type=int, default=20)
+    args = p.parse_args()
+    portal = devcloud_portal if args.cloud == "devcloud" else realcloud_portal
+    with tempfile.TemporaryDirectory() as tmp, portal(Path(tmp), args.servers) as \
+            (url, conn, user, _password):
+        session = vmsbench.login(url, user)
+        try:
+            report(f"{args.cloud}, 0 servers", session, url, conn, args.requests)
+            if args.servers:
+                net = conn.network.find_network("private")
+                image = next(i for i in conn.image.images() if i.status == "active")
+                flavor = min(conn.compute.flavors(), key=lambda f: (f.ram, f.vcpus))
+                boot(conn, image.id, flavor.id, net.id, args.servers)
+                report(f"{args.cloud}, {args.servers} servers", session, url, conn,
+                       args.requests)
+        finally:
+            cleanup(conn)
+
+
+if __name__ == "__main__":
+    main()
