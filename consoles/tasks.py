@@ -9,7 +9,8 @@ from . import records
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="consoles.tasks.close_lost", ignore_result=True)
+@shared_task(name="consoles.tasks.close_lost", ignore_result=True,
+             quiet=staticmethod(lambda count: not count))
 def close_lost() -> int:
     """End sessions whose web process died (see records.close_lost)."""
     count = records.close_lost()

@@ -36,7 +36,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity.access import AccessInfoPlugin
 from openstack.config import loader
 
-from . import retries
+from . import cloudcalls, retries
 
 _service_lock = threading.Lock()
 _service_conn = None
@@ -47,7 +47,7 @@ _discovery_cache: dict = {}
 # keystoneauth retries nothing: what may be sent again is decided in portal/retries.py,
 # where urllib3 knows whether the request went out (keystoneauth resent a timed-out POST).
 NO_KEYSTONEAUTH_RETRIES = {"connect_retries": 0, "status_code_retries": 0}
-# The counter of the request being served (portal.middleware.CallCounter), or None.
+# The counter of the request or task being served (portal.cloudcalls.CallCounter), or None.
 _calls: contextvars.ContextVar = contextvars.ContextVar("cloud_calls", default=None)
 
 
@@ -78,9 +78,20 @@ def _timed(requests_session) -> None:
             response = send(prepared, **kwargs)
             return response
         finally:
-            counter.called(started, time.perf_counter(), answered=response is not None)
+            counter.called(started, time.perf_counter(), answered=response is not None,
+                           prepared=prepared, response=response)
 
     requests_session.send = timed_send
+
+
+def _record(response, *args, **kwargs):
+    """The service account's and the login's calls: recorded (the log line's request
+    ids), not counted in X-Cloud-Calls nor in Server-Timing's cloud time."""
+    cloudcalls.learn_from_token_answer(response)
+    counter = _calls.get()
+    if counter is not None:
+        counter.record(response)
+    return response
 
 
 def new_session(auth=None, **kwargs) -> ks_session.Session:
@@ -92,6 +103,7 @@ def new_session(auth=None, **kwargs) -> ks_session.Session:
 
 def connection_for_token(token: str, token_body: dict) -> openstack.connection.Connection:
     auth_ref = access.create(body=token_body, auth_token=token)
+    cloudcalls.learn(token_body.get("token", {}).get("catalog"))    # which URL is which
     plugin = AccessInfoPlugin(auth_ref, auth_url=settings.KEYSTONE_URL)
     sess = new_session(plugin, app_name="stackport", discovery_cache=_discovery_cache)
     _timed(sess.session)       # X-Cloud-Calls and Server-Timing cloud (`counting`)
@@ -254,7 +266,8 @@ def service_region():
         if key.endswith(("connect_retries", "status_code_retries")):
             region.config[key] = 0
     region.config.update(NO_KEYSTONEAUTH_RETRIES)
-    retries.install(region.get_session())
+    sess = retries.install(region.get_session())
+    sess.session.hooks["response"].append(_record)     # the task's log line
     return region
 
 
@@ -285,6 +298,7 @@ def keystone_session() -> ks_session.Session:
     with _keystone_lock:
         if _keystone_session is None:
             _keystone_session = new_session()
+            _keystone_session.session.hooks["response"].append(_record)
         return _keystone_session
 
 

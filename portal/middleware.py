@@ -13,7 +13,6 @@
 """
 
 import logging
-import threading
 import time
 
 from django.contrib import messages
@@ -23,9 +22,10 @@ from django.utils.functional import SimpleLazyObject
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
-from . import cloud, session
+from . import cloud, logs, session
 from .access import enforce_read_only
 from .actor import Actor, new_request_id
+from .cloudcalls import CallCounter  # noqa: F401 - where tests and benches find it
 from .errors import cloud_said
 from .sessionsockets import ENDED, EXPIRED, end_session_sockets
 
@@ -62,39 +62,6 @@ def to_login(request, message: str, reason: str = EXPIRED):
     return redirect(url)
 
 
-class CallCounter:
-    """Counts the cloud API calls one request makes (thread-safe: calls run in a pool);
-    the person's connection is kept across requests, so the request's counter is found
-    through a context variable (portal.cloud.counting), not on the connection."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self.value = 0
-        self._spans: list[tuple[float, float]] = []
-
-    def called(self, started: float, ended: float, answered: bool = True) -> None:
-        # Under a lock: two calls answered at once could store their counts out of order.
-        with self._lock:
-            if answered:
-                self.value += 1
-            self._spans.append((started, ended))
-
-    def wall_ms(self) -> float:
-        """How long the request waited for the cloud: the union of its calls' spans
-        (calls run concurrently by gather() overlap, and count once)."""
-        with self._lock:
-            spans = sorted(self._spans)
-        total, end = 0.0, None
-        for start, stop in spans:
-            if end is None or start > end:
-                total += stop - start
-                end = stop
-            elif stop > end:
-                total += stop - end
-                end = stop
-        return total * 1000
-
-
 class CloudSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -108,20 +75,27 @@ class CloudSessionMiddleware:
         request.request_id = new_request_id()
         # Who the request acts for, handed to selectors and services (built on first use).
         request.actor = SimpleLazyObject(lambda: Actor.for_request(request)) if user else None
-        if user and user.expired:
-            return to_login(request, "Your session has expired. Please log in again.")
-        with cloud.counting(request.cloud_calls):
-            response = self.get_response(request)
-        # What a page cost: server time and cloud API calls (read by bench/ scripts).
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        cloud_ms = request.cloud_calls.wall_ms()
-        response["Server-Timing"] = (f"app;dur={elapsed_ms:.1f}, cloud;dur={cloud_ms:.1f}, "
-                                     f"own;dur={max(elapsed_ms - cloud_ms, 0):.1f}")
-        response["X-Cloud-Calls"] = str(request.cloud_calls.value)
-        response["X-Request-Id"] = request.request_id
+        # Every line logged while serving it names the request (portal/logs.py).
+        with logs.bound(request_id=request.request_id, user=user and user.user_name,
+                        project=user and user.project_id):
+            if user and user.expired:
+                response = to_login(request, "Your session has expired. Please log in again.")
+            else:
+                with cloud.counting(request.cloud_calls):
+                    response = self.get_response(request)
+            # What a page cost: server time and cloud API calls (read by bench/ scripts).
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            cloud_ms = request.cloud_calls.wall_ms()
+            response["Server-Timing"] = (f"app;dur={elapsed_ms:.1f}, cloud;dur={cloud_ms:.1f}, "
+                                         f"own;dur={max(elapsed_ms - cloud_ms, 0):.1f}")
+            response["X-Cloud-Calls"] = str(request.cloud_calls.value)
+            response["X-Request-Id"] = request.request_id
+            logs.request_finished(request, response, elapsed_ms)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        logs.bind(view=match.view_name if match else None)
         enforce_read_only(request, view_func)
         user = request.cloud_user
         if user and user.projects is None:

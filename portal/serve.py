@@ -26,6 +26,7 @@ import sys
 
 import uvicorn
 
+from portal import logs
 from portal.wsprotocol import PortalWebSocketProtocol
 
 # On stop, open consoles and event sockets get this long to close before they are cut.
@@ -54,7 +55,9 @@ def main(argv: list[str] | None = None) -> None:
                 ws=PortalWebSocketProtocol,
                 ws_per_message_deflate=False, lifespan="off", server_header=False,
                 timeout_graceful_shutdown=GRACE,
-                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
+                # the portal's log format; one line per request is portal.request's
+                log_config=logs.uvicorn_config(), access_log=False)
 
 
 if __name__ == "__main__":

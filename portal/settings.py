@@ -4,11 +4,14 @@ Documented in README.md ("Configuration"). Production sets SECRET_KEY, DATABASE_
 REDIS_URL, ALLOWED_HOSTS, KEYSTONE_URL and OS_CLOUD / OS_CLIENT_CONFIG_FILE.
 """
 
+import logging
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from portal.logs import log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -209,12 +212,21 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "portal:login"
 
+# One line per request and per Celery task, JSON unless DEBUG or the demo (or
+# PORTAL_LOG_FORMAT=json|text says otherwise): portal/logs.py.
+LOG_FORMAT = log_format()
+# Python's warnings as log lines too (in JSON, every line of the process is one object).
+logging.captureWarnings(LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"portal": {"()": f"portal.logs.{LOG_FORMAT.title()}Formatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "portal"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Celery's own per-task lines ("received", "succeeded in"): portal.task has one.
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
         # Django's default config gives "django" its own console handler when DEBUG is on,
         # and the logger also propagates to root's: every django.* line was written twice.
         # One handler, root's.

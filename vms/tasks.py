@@ -18,7 +18,9 @@ from . import followups, poller
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, name="vms.tasks.poll", acks_late=True, ignore_result=True)
+@shared_task(bind=True, name="vms.tasks.poll", acks_late=True, ignore_result=True,
+             # a tick that did not poll is logged at DEBUG: beat sends one every second
+             quiet=staticmethod(lambda result: not (result or {}).get("polled")))
 def poll(self, force: bool = False):
     """Beat sends this every second; the poller decides whether a poll is due. The
     follow-ups it calls for are enqueued here, by task name."""
