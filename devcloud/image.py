@@ -1,10 +1,17 @@
-"""Glance v2 under /image: version list, images (list, show, create, upload, update, delete),
-schemas. A fresh cloud has the public `cirros` image that Kolla's init-runonce uploads.
+"""Glance v2 under /image: version list, images (list, show, create, update, delete),
+schemas; image data (upload, download) is image_data.py's. A fresh cloud has the public
+`cirros` image that Kolla's init-runonce uploads.
 
 Glance errors are webob HTML pages; app.py's error rendering already shapes them.
+
+Who may do what is what the real Glance 33 does with its shipped policy (legacy rules
+still honoured, so a project's reader may create and change images as a member can); the
+visibility rules are Glance's: `publicize_image` is admin-only, a project may make its
+images private, shared or community.
 """
 
 import hashlib
+import html
 import json
 import uuid
 from datetime import UTC, datetime
@@ -15,6 +22,7 @@ from aiohttp import web
 
 from .cloud import CLOUD_KEY, Cloud
 from .errors import CloudError
+from .image_data import DataStore, download_image, upload_image
 from .routes import add_resource, add_root, public
 
 DEFAULT_LIMIT = 25      # Glance's [DEFAULT] limit_param_default
@@ -29,7 +37,8 @@ CORE = ("name", "disk_format", "container_format", "visibility", "size", "virtua
 READ_ONLY = {"id", "status", "size", "virtual_size", "checksum", "os_hash_algo",
              "os_hash_value", "created_at", "updated_at", "self", "file", "schema", "direct_url",
              "locations"}
-FILTERS = ("name", "status", "visibility", "owner", "disk_format", "container_format", "id")
+FILTERS = ("name", "status", "owner", "disk_format", "container_format", "id")
+VISIBILITIES = ("community", "public", "private", "shared")   # the schema's enum order
 STORE = "file"  # Kolla's enabled_backends = file:file; Glance names it in `stores` on upload
 
 
@@ -63,6 +72,7 @@ class Images:
     def __init__(self, cloud: Cloud):
         self.cloud = cloud
         self.store = cloud.store
+        self.data = DataStore(cloud.config.state_dir)
 
     def seed(self) -> None:
         image = _cirros()
@@ -80,6 +90,32 @@ class Images:
         if image is None or not self.visible(image, ctx):
             raise CloudError(404, f"No image found with ID {image_id}")
         return image
+
+    def writable(self, image_id: str, ctx, action: str, missing: str = "") -> dict:
+        """The image, if the caller may `action` it (modify_image, delete_image,
+        upload_image): one it cannot see is a 404 (`missing`, else "No image found"),
+        one it sees but does not own a 403 naming the policy, as Glance words them."""
+        image = self.store["images"].get(image_id)
+        if image is None or not self.visible(image, ctx):
+            raise CloudError(404, missing or f"No image found with ID {image_id}")
+        if not ctx.is_admin and image["owner"] != ctx.project_id:
+            raise CloudError(403, f"You are not authorized to complete {action} action.")
+        return image
+
+    def activate(self, image: dict, *, size: int, checksum: str, sha512: str,
+                 virtual_size: int | None) -> None:
+        """An image whose data has been stored: active, with its size and hashes."""
+        image.update(status="active", size=size, virtual_size=virtual_size,
+                     checksum=checksum, os_hash_algo="sha512", os_hash_value=sha512,
+                     updated_at=_now())
+        image.setdefault("properties", {})["stores"] = STORE
+        self.store.touch()
+
+    def remove(self, image: dict) -> None:
+        """The image and its data gone (an upload still streaming answers 410)."""
+        self.store["images"].pop(image["id"], None)
+        self.data.remove(image["id"])
+        self.store.touch()
 
 
 def view(image: dict) -> dict:
@@ -114,16 +150,33 @@ def _filter_ok(wanted: str, actual) -> bool:
     return str(actual) == wanted
 
 
+def _visibility_wanted(request) -> str | None:
+    wanted = request.query.get("visibility")
+    if wanted is not None and wanted not in (*VISIBILITIES, "all"):
+        raise CloudError(400, f"Invalid visibility value: {wanted}")
+    return wanted
+
+
+def _listed_by_visibility(image: dict, wanted: str | None, ctx) -> bool:
+    """Glance's list: without a filter, every visible image but other projects'
+    community ones (an admin sees every project's private and shared images too);
+    visibility=all adds those; visibility=X only X."""
+    if wanted == "all":
+        return True
+    if wanted is not None:
+        return image["visibility"] == wanted
+    return image["visibility"] != "community" or image["owner"] == ctx.project_id
+
+
 def _listed(request, images: Images) -> list[dict]:
     ctx = request["ctx"]
     q = request.query
-    wanted_visibility = q.get("visibility")
+    wanted_visibility = _visibility_wanted(request)
     out = []
     for image in images.store["images"].values():
         if not images.visible(image, ctx):
             continue
-        # community images are listed only when asked for, as in Glance
-        if image["visibility"] == "community" and wanted_visibility not in ("community", "all"):
+        if not _listed_by_visibility(image, wanted_visibility, ctx):
             continue
         if image.get("os_hidden") and q.get("os_hidden", "false").lower() != "true":
             continue
@@ -156,7 +209,8 @@ async def list_images(request):
     page = listed[:limit]
     first = "/v2/images" + (f"?{request.query_string}" if request.query_string else "")
     body = {"images": [view(i) for i in page], "first": first, "schema": "/v2/schemas/images"}
-    if len(listed) > limit and page:
+    # Glance offers a next page whenever this one is full (it does not look further)
+    if len(page) == limit and page:
         params = [(k, v) for k, v in q.items() if k != "marker"]
         if "limit" not in q:
             params.append(("limit", str(limit)))
@@ -170,21 +224,29 @@ async def show_image(request):
                                                        request["ctx"])))
 
 
-def _require_writer(request):
-    if not request["ctx"].can_write:
-        raise CloudError(403, "You are not authorized to complete add_image action.")
+def check_visibility(value, ctx) -> None:
+    """A visibility a create or PATCH may set: one of the schema's (400, in the words of
+    Glance's jsonschema check), public only for admins (publicize_image)."""
+    if value not in VISIBILITIES:
+        schema = ("{'type': 'string',\n     'description': 'Scope of image accessibility',"
+                  f"\n     'enum': {list(VISIBILITIES)!r}}}")
+        said = (f"Provided object does not match schema 'image': {value!r} is not one of "
+                f"{list(VISIBILITIES)!r}\n\nFailed validating 'enum' in "
+                f"schema['properties']['visibility']:\n    {schema}\n\n"
+                f"On instance['visibility']:\n    {value!r}")
+        raise CloudError(400, html.escape(said))
+    if value == "public" and not ctx.is_admin:
+        raise CloudError(403, "You are not authorized to complete publicize_image action.")
 
 
 async def create_image(request):
-    _require_writer(request)
     ctx = request["ctx"]
     body = await request.json()
     bad = [k for k in body if k in READ_ONLY - {"id"}]
     if bad:
         raise CloudError(403, f"Attribute '{bad[0]}' is read-only.")
     visibility = body.get("visibility", "shared")
-    if visibility == "public" and not ctx.is_admin:
-        raise CloudError(403, "You are not authorized to complete publicize_image action.")
+    check_visibility(visibility, ctx)
     stamp = _now()
     image = {"id": body.get("id") or str(uuid.uuid4()), "name": body.get("name"),
              "disk_format": body.get("disk_format"),
@@ -205,36 +267,17 @@ async def create_image(request):
         "Location": f"{request.scheme}://{request.host}/image/v2/images/{image['id']}"})
 
 
-def _own(request) -> dict:
-    image = _images(request).get(request.match_info["image_id"], request["ctx"])
-    ctx = request["ctx"]
-    if not ctx.is_admin and (image["owner"] != ctx.project_id or not ctx.can_write):
-        raise CloudError(403, "You are not permitted to modify this image.")
-    return image
-
-
-async def upload_image(request):
-    image = _own(request)
-    md5, sha512, size = hashlib.md5(), hashlib.sha512(), 0
-    async for chunk in request.content.iter_chunked(1 << 16):
-        md5.update(chunk)
-        sha512.update(chunk)
-        size += len(chunk)
-    image.update(status="active", size=size, virtual_size=size, checksum=md5.hexdigest(),
-                 os_hash_algo="sha512", os_hash_value=sha512.hexdigest(), updated_at=_now())
-    image.setdefault("properties", {})["stores"] = STORE
-    _images(request).store.touch()
-    return web.Response(status=204)
-
-
 async def update_image(request):
     """PATCH with application/openstack-images-v2.1-json-patch (top-level paths only)."""
-    image = _own(request)
+    image = _images(request).writable(request.match_info["image_id"], request["ctx"],
+                                      "modify_image")
     ops = await request.json()
     for op in ops:
         name = op.get("path", "").lstrip("/")
         if name in READ_ONLY:
             raise CloudError(403, f"Attribute '{name}' is read-only.")
+        if name == "visibility" and op.get("op") in ("add", "replace"):
+            check_visibility(op.get("value"), request["ctx"])
         target = image if name in CORE else image.setdefault("properties", {})
         if op.get("op") in ("add", "replace"):
             target[name] = op.get("value")
@@ -246,13 +289,13 @@ async def update_image(request):
 
 
 async def delete_image(request):
-    image = _own(request)
+    images, image_id = _images(request), request.match_info["image_id"]
+    image = images.writable(image_id, request["ctx"], "delete_image",
+                            missing=f"Failed to find image {image_id} to delete")
     if image["protected"]:
         raise CloudError(403, f"Image {image['id']} is protected and cannot be deleted.")
-    store = _images(request).store
-    del store["images"][image["id"]]
-    store.touch()
-    return web.Response(status=204)
+    images.remove(image)
+    return web.Response(status=204, content_type="text/html")
 
 
 async def schema_image(request):
@@ -273,5 +316,6 @@ def setup(app: web.Application, cloud: Cloud) -> None:
                          show=show_image, update=update_image, delete=delete_image,
                          key="image_id", update_method="PATCH")
     r.add_put(f"{image}/file", upload_image)
+    r.add_get(f"{image}/file", download_image)
     r.add_get("/image/v2/schemas/image", schema_image)
     r.add_get("/image/v2/schemas/images", schema_images)
