@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
-from redis.exceptions import LockError
 
 from portal.cloud import service_connection
 from portal.events import publish
@@ -51,16 +50,10 @@ def tick(force: bool = False, conn=None) -> dict:
     now = time.time()
     if not force and now < pollstate.next_at():
         return {"polled": False, "reason": "not due"}
-    lock = pollstate.lock()
-    if not lock.acquire():
-        return {"polled": False, "reason": "another poll is running"}
-    try:
+    with pollstate.leased() as held:
+        if not held:
+            return {"polled": False, "reason": "another poll is running"}
         return poll(conn or service_connection())
-    finally:
-        try:
-            lock.release()
-        except LockError:  # held longer than its timeout: someone else may poll already
-            log.warning("poll lock expired before the poll ended")
 
 
 def _list_changed(conn, since: str | None) -> list:

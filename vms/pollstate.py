@@ -4,16 +4,19 @@
     last_good   when a poll last succeeded (epoch seconds)
     failures    consecutive failed polls (0 when Nova answers)
     next_at     when the next poll is due; beat fires every second, the task decides
-    lock        held while a poll runs, so two never overlap
+    lock        held while a poll runs, so two never overlap: a short lease the poll renews
+                while it runs, so a worker killed mid-poll frees it within LEASE seconds
 """
 
 import hashlib
 import logging
 import os
+import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.conf import settings
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
 
 from portal.redisconn import client
 
@@ -22,7 +25,7 @@ log = logging.getLogger(__name__)
 FAST, SLOW = 1.0, 30.0
 BEAT_SLACK = 0.3  # beat's ticks drift by a few milliseconds either way
 MAX_BACKOFF = 60.0
-LOCK_TIMEOUT = 120  # a poll killed mid-way frees the lock after this many seconds
+LEASE = 10  # seconds the poll lock outlives its holder; renewed every LEASE / 3 while it polls
 STALE_AFTER = 2 * SLOW + 15
 
 def _prefix() -> str:
@@ -85,8 +88,40 @@ def kick() -> None:
     client().set(_prefix() + "next_at", 0)
 
 
-def lock():
-    return client().lock(_prefix() + "lock", timeout=LOCK_TIMEOUT, blocking=False)
+@contextmanager
+def leased():
+    """Hold the poll lock while the block runs (yields False when another poll holds it).
+    A thread renews the lease while the poll runs, however long its cloud calls take; when
+    the holder dies (a worker SIGKILLed mid-poll) nothing renews it and the next tick after
+    LEASE seconds polls again, instead of every update waiting minutes for a long timeout."""
+    # thread_local=False: the renewing thread must see the token the poll acquired with.
+    lock = client().lock(_prefix() + "lock", timeout=LEASE, blocking=False,
+                         thread_local=False)
+    if not lock.acquire():
+        yield False
+        return
+    done = threading.Event()
+    renewer = threading.Thread(target=_renew, args=(lock, done), daemon=True,
+                               name="poll-lease")
+    renewer.start()
+    try:
+        yield True
+    finally:
+        done.set()
+        renewer.join()
+        try:
+            lock.release()
+        except LockError:  # the lease lapsed (Redis away too long): another may poll now
+            log.warning("poll lease lapsed before the poll ended")
+
+
+def _renew(lock, done: threading.Event) -> None:
+    while not done.wait(LEASE / 3):
+        try:
+            lock.reacquire()
+        except (LockError, RedisError, OSError) as exc:
+            log.warning("poll lease not renewed: %s", exc)
+            return
 
 
 def reset() -> None:
