@@ -2,14 +2,15 @@
 
 Modules: api (microversions, links, policy), service (state and server lifecycle), views
 (server fields per microversion), listing (filters, paging), create (POST /servers),
-servers, actions (power, console output, remote consoles), flavors, keypairs, quotas,
+servers, actions (power, console output, remote consoles), flavors (+ flavor_schema,
+flavor_listing, flavor_access), keypairs, quotas,
 infra (versions, limits, quota sets, services, hypervisors, zones), bootlog, netlink.
 """
 
 from aiohttp import web
 
 from ..cloud import Cloud
-from . import actions, flavors, infra, keypairs, servers
+from . import actions, flavor_access, flavors, infra, keypairs, servers
 from .service import Compute
 
 PREFIX = "/compute/v2.1"
@@ -19,5 +20,5 @@ def setup(app: web.Application, cloud: Cloud) -> None:
     compute = Compute(cloud)
     cloud.services["compute"] = compute
     r = app.router
-    for module in (infra, servers, actions, flavors, keypairs):
+    for module in (infra, servers, actions, flavors, flavor_access, keypairs):
         module.routes(r, PREFIX)

@@ -24,8 +24,9 @@ def _image_visible(image: dict, ctx) -> bool:
             or image.get("owner") == ctx.project_id)
 
 
-def _flavor(cloud, ref) -> dict:
-    flavor = flavors.find(cloud.store, ref)
+def _flavor(cloud, ref, ctx) -> dict:
+    # a private flavor not given to the project is as unknown as a missing one
+    flavor = flavors.find_visible(cloud.store, ref, ctx)
     if flavor is None:
         raise CloudError(400, f"Flavor {ref} could not be found.")
     return flavor
@@ -198,7 +199,7 @@ def build_spec(compute, request, body: dict) -> dict:
     az = body.get("availability_zone")
     if az not in (None, "", "nova"):
         raise CloudError(400, "The requested availability zone is not available")
-    flavor = _flavor(cloud, body["flavorRef"])
+    flavor = _flavor(cloud, body["flavorRef"], ctx)
     image = _image(cloud, body.get("imageRef"), ctx)
     _check_fit(flavor, image)
     key_name = _key_name(cloud, body, ctx)

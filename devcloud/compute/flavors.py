@@ -1,10 +1,16 @@
-"""Nova flavors: the Kolla/DevStack default set, list/detail/show, extra specs, admin CRUD."""
+"""Nova flavors: the Kolla/DevStack default set, list/detail/show, extra specs, admin
+create/update (description, 2.55+)/delete. Who sees which flavor: `visible`; the list's
+filters and paging: flavor_listing; bodies: flavor_schema; project access: flavor_access."""
+
+import uuid
 
 from aiohttp import web
 
 from ..errors import CloudError
 from ..routes import add_resource
-from .api import body_of, compute_of, invalid_input, json_response, links, mv, nova, require_admin
+from . import flavor_listing as listing
+from . import flavor_schema as schema
+from .api import body_of, compute_of, json_response, links, mv, nova, require_admin
 
 # (id, name, ram MB, disk GB, vcpus): Kolla's init-runonce / DevStack's m1.* set, plus the
 # m1.nano / m1.micro that DevStack creates for tempest.
@@ -17,23 +23,52 @@ DEFAULT_FLAVORS = [
 
 
 def make_flavor(flavor_id, name, ram, disk, vcpus, *, ephemeral=0, swap=0, is_public=True,
-                description=None, rxtx_factor=1.0) -> dict:
+                description=None, rxtx_factor=1.0, db_id=0) -> dict:
+    # db_id is the row id Nova's flavor access messages quote ("... for flavor 18 ...");
+    # projects: the projects given a private flavor (os-flavor-access)
     return {"id": str(flavor_id), "name": name, "ram": ram, "disk": disk, "vcpus": vcpus,
             "ephemeral": ephemeral, "swap": swap, "is_public": is_public,
             "rxtx_factor": rxtx_factor, "description": description, "extra_specs": {},
-            "disabled": False}
+            "disabled": False, "db_id": db_id, "projects": []}
+
+
+def next_db_id(store) -> int:
+    seq = store.meta.get("compute_flavor_seq", 0) + 1
+    store.meta["compute_flavor_seq"] = seq
+    return seq
 
 
 def seed(store) -> None:
     for row in DEFAULT_FLAVORS:
-        flavor = make_flavor(*row)
+        flavor = make_flavor(*row, db_id=next_db_id(store))
         store["flavors"][flavor["id"]] = flavor
+
+
+def _same(a: str, b: str) -> bool:
+    # Nova's API database compares flavor ids and names case-insensitively (MySQL's
+    # collation): "M1.TINY" is a duplicate of "m1.tiny", /flavors/M1 finds "m1".
+    return a.casefold() == b.casefold()
 
 
 def find(store, ref: str) -> dict | None:
     """A flavorRef may be an id or a URL ending in the id."""
     flavor_id = str(ref).rstrip("/").rsplit("/", 1)[-1]
-    return store["flavors"].get(flavor_id)
+    flavors = store["flavors"]
+    if flavor_id in flavors:
+        return flavors[flavor_id]
+    return next((f for f in flavors.values() if _same(f["id"], flavor_id)), None)
+
+
+def visible(ctx, flavor: dict) -> bool:
+    """Admins see every flavor; others the public ones and the private ones given to their
+    project (anything else is "could not be found")."""
+    return (ctx.is_admin or flavor["is_public"]
+            or ctx.project_id in flavor.get("projects", ()))
+
+
+def find_visible(store, ref: str, ctx) -> dict | None:
+    flavor = find(store, ref)
+    return flavor if flavor is not None and visible(ctx, flavor) else None
 
 
 def summary_view(request, f: dict) -> dict:
@@ -61,94 +96,87 @@ def detail_view(request, f: dict) -> dict:
     return view
 
 
-def _visible(request, store) -> list[dict]:
-    flavors = [f for f in store["flavors"].values()
-               if f["is_public"] or request["ctx"].is_admin]
-    q = request.query
-    if "minRam" in q:
-        flavors = [f for f in flavors if f["ram"] >= int(q["minRam"])]
-    if "minDisk" in q:
-        flavors = [f for f in flavors if f["disk"] >= int(q["minDisk"])]
-    # Nova sorts flavors by flavorid ascending by default (string order).
-    flavors.sort(key=lambda f: f["id"])
-    if "marker" in q:
-        ids = [f["id"] for f in flavors]
-        if q["marker"] not in ids:
-            raise CloudError(400, f"marker [{q['marker']}] not found")
-        flavors = flavors[ids.index(q["marker"]) + 1:]
-    if "limit" in q:
-        flavors = flavors[:int(q["limit"])]
-    return flavors
-
-
-def _get(request) -> dict:
-    flavor = compute_of(request).store["flavors"].get(request.match_info["flavor_id"])
+def get(request) -> dict:
+    """The flavor of the URL, if the caller may see it; Nova's 404 otherwise."""
+    flavor_id = request.match_info["flavor_id"]
+    flavor = find_visible(compute_of(request).store, flavor_id, request["ctx"])
     if flavor is None:
-        raise CloudError(404, f"Flavor {request.match_info['flavor_id']} could not be found.")
+        raise CloudError(404, f"Flavor {flavor_id} could not be found.")
     return flavor
 
 
 @nova
 async def list_flavors(request):
-    flavors = _visible(request, compute_of(request).store)
-    return json_response({"flavors": [summary_view(request, f) for f in flavors]})
+    flavors, page_links = listing.select(request, compute_of(request).store, "flavors")
+    return json_response({"flavors": [summary_view(request, f) for f in flavors],
+                          **page_links})
 
 
 @nova
 async def list_flavors_detail(request):
-    flavors = _visible(request, compute_of(request).store)
-    return json_response({"flavors": [detail_view(request, f) for f in flavors]})
+    flavors, page_links = listing.select(request, compute_of(request).store, "flavors/detail")
+    return json_response({"flavors": [detail_view(request, f) for f in flavors],
+                          **page_links})
 
 
 @nova
 async def show_flavor(request):
-    return json_response({"flavor": detail_view(request, _get(request))})
+    return json_response({"flavor": detail_view(request, get(request))})
 
 
 @nova
 async def create_flavor(request):
+    # Nova validates the body before it asks the policy (a member's bad body is a 400)
+    values = schema.create_body(request, await schema.raw_body(request))
     require_admin(request, "os_compute_api:os-flavor-manage:create")
-    body = (await body_of(request, "flavor"))["flavor"]
-    for field in ("name", "ram", "vcpus", "disk"):
-        if field not in body:
-            raise invalid_input("flavor", body, f"'{field}' is a required property")
     store = compute_of(request).store
-    flavor_id = str(body.get("id") or __import__("uuid").uuid4())
-    if flavor_id in store["flavors"]:
+    flavor_id = values["id"] or str(uuid.uuid4())
+    if find(store, flavor_id) is not None:  # the id's unique key is met first
         raise CloudError(409, f"Flavor with ID {flavor_id} already exists.")
-    if any(f["name"] == body["name"] for f in store["flavors"].values()):
-        raise CloudError(409, f"Flavor with name {body['name']} already exists.")
-    flavor = make_flavor(flavor_id, body["name"], int(body["ram"]), int(body["disk"]),
-                         int(body["vcpus"]),
-                         ephemeral=int(body.get("OS-FLV-EXT-DATA:ephemeral", 0)),
-                         swap=int(body.get("swap") or 0),
-                         is_public=bool(body.get("os-flavor-access:is_public", True)),
-                         description=body.get("description"),
-                         rxtx_factor=float(body.get("rxtx_factor", 1.0)))
+    if any(_same(f["name"], values["name"]) for f in store["flavors"].values()):
+        raise CloudError(409, f"Flavor with name {values['name']} already exists.")
+    flavor = make_flavor(flavor_id, values["name"], values["ram"], values["disk"],
+                         values["vcpus"], ephemeral=values.get("ephemeral", 0),
+                         swap=values.get("swap", 0), is_public=values["is_public"],
+                         description=values["description"],
+                         rxtx_factor=values["rxtx_factor"], db_id=next_db_id(store))
     store["flavors"][flavor_id] = flavor
     store.touch()
     return json_response({"flavor": detail_view(request, flavor)})
 
 
 @nova
+async def update_flavor(request):
+    """PUT /flavors/{id}: the description only, from 2.55 (below, Nova has no such route)."""
+    if not mv(request, "2.55"):
+        raise CloudError(404, "The resource could not be found.")
+    text = schema.update_body(await schema.raw_body(request))
+    require_admin(request, "os_compute_api:os-flavor-manage:update")
+    flavor = get(request)
+    flavor["description"] = text
+    compute_of(request).store.touch()
+    return json_response({"flavor": detail_view(request, flavor)})
+
+
+@nova
 async def delete_flavor(request):
     require_admin(request, "os_compute_api:os-flavor-manage:delete")
-    flavor = _get(request)
+    flavor = get(request)
     store = compute_of(request).store
-    del store["flavors"][flavor["id"]]
+    del store["flavors"][flavor["id"]]  # its access list goes with it, as in Nova
     store.touch()
     return web.Response(status=202)
 
 
 @nova
 async def list_extra_specs(request):
-    return json_response({"extra_specs": dict(_get(request)["extra_specs"])})
+    return json_response({"extra_specs": dict(get(request)["extra_specs"])})
 
 
 @nova
 async def create_extra_specs(request):
     require_admin(request, "os_compute_api:os-flavor-extra-specs:create")
-    flavor = _get(request)
+    flavor = get(request)
     specs = (await body_of(request, "extra_specs"))["extra_specs"]
     flavor["extra_specs"].update({str(k): str(v) for k, v in specs.items()})
     compute_of(request).store.touch()
@@ -157,7 +185,7 @@ async def create_extra_specs(request):
 
 @nova
 async def show_extra_spec(request):
-    flavor = _get(request)
+    flavor = get(request)
     spec_key = request.match_info["key"]
     if spec_key not in flavor["extra_specs"]:
         raise CloudError(404, f"Flavor {flavor['id']} has no extra specs with key {spec_key}.")
@@ -167,7 +195,7 @@ async def show_extra_spec(request):
 @nova
 async def delete_extra_spec(request):
     require_admin(request, "os_compute_api:os-flavor-extra-specs:delete")
-    flavor = _get(request)
+    flavor = get(request)
     spec_key = request.match_info["key"]
     if flavor["extra_specs"].pop(spec_key, None) is None:
         raise CloudError(404, f"Flavor {flavor['id']} has no extra specs with key {spec_key}.")
@@ -178,7 +206,8 @@ async def delete_extra_spec(request):
 def routes(r, prefix: str) -> None:
     r.add_get(f"{prefix}/flavors/detail", list_flavors_detail)  # before {flavor_id}
     flavor = add_resource(r, f"{prefix}/flavors", list_=list_flavors, create=create_flavor,
-                          show=show_flavor, delete=delete_flavor, key="flavor_id")
+                          show=show_flavor, update=update_flavor, delete=delete_flavor,
+                          key="flavor_id")
     add_resource(r, f"{flavor}/os-extra_specs", list_=list_extra_specs,
                  create=create_extra_specs, show=show_extra_spec, delete=delete_extra_spec,
                  key="key")
