@@ -19,6 +19,7 @@ from channels.consumer import AsyncConsumer
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 
+from portal import metrics
 from portal.consumers import session_user
 from portal.sessionsockets import SESSION_ENDED, SessionWatch
 from portal.wsguards import REFUSED, same_origin
@@ -43,6 +44,7 @@ class ConsoleRelayConsumer(AsyncConsumer):
     watchdog: asyncio.Task | None = None
     watch: SessionWatch | None = None
     finished = False
+    counted = False             # in stackport_websockets_open
     to_client = 0
     to_server = 0
     flushed_client = 0
@@ -102,6 +104,9 @@ class ConsoleRelayConsumer(AsyncConsumer):
         subprotocol = "binary" if "binary" in self.scope.get("subprotocols", []) else None
         if not await self.to_browser({"type": "websocket.accept", "subprotocol": subprotocol}):
             return await self.finish("client closed")     # it went while upstream opened
+        self.counted = True
+        metrics.WEBSOCKETS.labels("console").inc()
+        metrics.CONSOLE_SOCKETS.labels(row.console_type).inc()
         self.last_activity = time.monotonic()
         self.pump = asyncio.create_task(self.from_upstream())
         self.watchdog = asyncio.create_task(self.watch_idle())
@@ -115,6 +120,7 @@ class ConsoleRelayConsumer(AsyncConsumer):
     def unflushed(self) -> tuple[int, int]:
         delta = (self.to_client - self.flushed_client, self.to_server - self.flushed_server)
         self.flushed_client, self.flushed_server = self.to_client, self.to_server
+        metrics.console_bytes(*delta)      # counted per beat, not per frame
         return delta
 
     # --- relay ---------------------------------------------------------------------------
@@ -175,6 +181,9 @@ class ConsoleRelayConsumer(AsyncConsumer):
             self.finished = True
             return
         self.finished = True
+        if self.counted:
+            self.counted = False
+            metrics.WEBSOCKETS.labels("console").dec()
         current = asyncio.current_task()
         for task in (self.pump, self.watchdog):
             if task is not None and task is not current:

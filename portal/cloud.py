@@ -70,16 +70,16 @@ def _timed(requests_session) -> None:
 
     def timed_send(prepared, **kwargs):
         counter = _calls.get()
-        if counter is None:
-            return send(prepared, **kwargs)
         started = time.perf_counter()
         response = None
         try:
             response = send(prepared, **kwargs)
             return response
         finally:
-            counter.called(started, time.perf_counter(), answered=response is not None,
-                           prepared=prepared, response=response)
+            ended = time.perf_counter()
+            call = cloudcalls.observed(prepared, response, (ended - started) * 1000)
+            if counter is not None:
+                counter.called(started, ended, answered=response is not None, call=call)
 
     requests_session.send = timed_send
 
@@ -88,9 +88,11 @@ def _record(response, *args, **kwargs):
     """The service account's and the login's calls: recorded (the log line's request
     ids), not counted in X-Cloud-Calls nor in Server-Timing's cloud time."""
     cloudcalls.learn_from_token_answer(response)
+    call = cloudcalls.observed(response.request, response,
+                               response.elapsed.total_seconds() * 1000)
     counter = _calls.get()
     if counter is not None:
-        counter.record(response)
+        counter.record(call)
     return response
 
 

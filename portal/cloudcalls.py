@@ -98,6 +98,15 @@ def call_of(prepared, response=None, ms: float = 0.0) -> Call:
                 ms=ms)
 
 
+def observed(prepared, response, ms: float) -> Call:
+    """The call, counted in the process's metrics (every call, in a request or not)."""
+    from . import metrics
+
+    call = call_of(prepared, response, ms)
+    metrics.observe_call(call)
+    return call
+
+
 class CallCounter:
     """The calls of one request or task. Thread-safe: gather() answers arrive in a pool,
     and two answered at once must not store their counts out of order."""
@@ -109,11 +118,9 @@ class CallCounter:
         self.calls: list[Call] = []
 
     def called(self, started: float, ended: float, answered: bool = True,
-               prepared=None, response=None) -> None:
+               call: Call | None = None) -> None:
         """A call through the person's connection: counted, timed (Server-Timing) and
         recorded (the log line)."""
-        call = call_of(prepared, response, (ended - started) * 1000) \
-            if prepared is not None else None
         with self._lock:
             if answered:
                 self.value += 1
@@ -121,9 +128,8 @@ class CallCounter:
             if call is not None:
                 self.calls.append(call)
 
-    def record(self, response) -> None:
+    def record(self, call: Call) -> None:
         """A call of the service account or the login's session: recorded only."""
-        call = call_of(response.request, response, response.elapsed.total_seconds() * 1000)
         with self._lock:
             self.calls.append(call)
 

@@ -4,6 +4,7 @@ as the session lasts (portal/sessionsockets.py)."""
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from . import metrics
 from .events import project_group
 from .session import KEY, CloudUser
 from .sessionsockets import SESSION_ENDED, SessionWatch
@@ -20,6 +21,7 @@ class EventsConsumer(AsyncWebsocketConsumer):
     group: str | None = None
     user: CloudUser | None = None
     watch: SessionWatch | None = None
+    counted = False             # in stackport_websockets_open
 
     async def __call__(self, scope, receive, send):
         # The session is checked before the consumer subscribes to the channel layer:
@@ -33,6 +35,8 @@ class EventsConsumer(AsyncWebsocketConsumer):
         self.group = project_group(self.user.project_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.counted = True
+        metrics.WEBSOCKETS.labels("events").inc()
         self.watch = SessionWatch(self.scope["session"].session_key, self.user.token,
                                   self.user.expires_at, self.session_ended)
         await self.watch.start()
@@ -41,6 +45,9 @@ class EventsConsumer(AsyncWebsocketConsumer):
         await self.close(code=SESSION_ENDED, reason=reason)
 
     async def disconnect(self, code):
+        if self.counted:
+            self.counted = False
+            metrics.WEBSOCKETS.labels("events").dec()
         if self.watch:
             await self.watch.stop()
         if self.group:

@@ -172,7 +172,11 @@ def task_finished(task_id=None, task=None, retval=None, state=None, **kwargs) ->
     if entry is None:
         return
     reset, counting, counter, started = entry
+    duration_ms = (time.perf_counter() - started) * 1000
     try:
+        from . import metrics
+
+        metrics.observe_task(task.name, state, duration_ms)
         quiet = getattr(task, "quiet", None)
         level = logging.INFO
         if state not in ("SUCCESS", "RETRY"):
@@ -180,7 +184,7 @@ def task_finished(task_id=None, task=None, retval=None, state=None, **kwargs) ->
         elif quiet is not None and quiet(retval):
             level = logging.DEBUG              # e.g. a poll tick that was not due
         task_log.log(level, "%s %s", task.name, state, extra={
-            "state": state, "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "state": state, "duration_ms": round(duration_ms, 1),
             **_calls_fields(counter)})
     finally:
         counting.__exit__(None, None, None)
@@ -195,6 +199,13 @@ def connect_celery() -> None:
     signals.task_prerun.connect(task_started, weak=False)
     signals.task_postrun.connect(task_finished, weak=False)
     signals.setup_logging.connect(_keep_django_logging, weak=False)
+    signals.worker_process_shutdown.connect(_process_exited, weak=False)
+
+
+def _process_exited(pid=None, **kwargs) -> None:
+    from . import metrics
+
+    metrics.process_exited(pid or os.getpid())
 
 
 def _keep_django_logging(**kwargs) -> None:

@@ -22,7 +22,7 @@ from django.utils.functional import SimpleLazyObject
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
-from . import cloud, logs, session
+from . import cloud, logs, metrics, session
 from .access import enforce_read_only
 from .actor import Actor, new_request_id
 from .cloudcalls import CallCounter  # noqa: F401 - where tests and benches find it
@@ -91,6 +91,7 @@ class CloudSessionMiddleware:
             response["X-Cloud-Calls"] = str(request.cloud_calls.value)
             response["X-Request-Id"] = request.request_id
             logs.request_finished(request, response, elapsed_ms)
+            metrics.observe_request(request, response, elapsed_ms)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

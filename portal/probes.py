@@ -1,4 +1,4 @@
-"""The operator's URLs: /healthz and /readyz (portal/health.py).
+"""The operator's URLs: /healthz, /readyz (portal/health.py) and /metrics (portal/metrics.py).
 
 Answered by the first middleware, before SecurityMiddleware's HTTPS redirect and before
 CommonMiddleware validates the Host header: a balancer or Prometheus connects to the
@@ -30,7 +30,13 @@ def readyz(request) -> HttpResponse:
                  200 if ready else 503)
 
 
-HANDLERS = {"/healthz": healthz, "/readyz": readyz}
+def metrics(request) -> HttpResponse:
+    from . import metrics as portal_metrics
+
+    return portal_metrics.view(request)
+
+
+HANDLERS = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
 
 
 class ProbeMiddleware:

@@ -182,6 +182,11 @@ PORTAL_HELPDESK_ROLE = os.environ.get("PORTAL_HELPDESK_ROLE", "helpdesk")
 PORTAL_PHYSNETS = env_list("PORTAL_PHYSNETS", "physnet1")
 PORTAL_CONSOLE_MODE = os.environ.get("PORTAL_CONSOLE_MODE", "proxy")  # or "direct"
 
+# Who may read /metrics (portal/metrics.py): these addresses or networks, or whoever sends
+# `Authorization: Bearer <PORTAL_METRICS_TOKEN>`.
+METRICS_ALLOW = env_list("PORTAL_METRICS_ALLOW", "127.0.0.1/32,::1/128")
+METRICS_TOKEN = os.environ.get("PORTAL_METRICS_TOKEN", "")
+
 # Failed logins: after LOGIN_FAILURE_LIMIT failures for one user name from one address
 # within LOGIN_FAILURE_WINDOW seconds, that pair waits LOGIN_LOCKOUT seconds.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("PORTAL_LOGIN_FAILURE_LIMIT", "5"))

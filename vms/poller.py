@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
+from portal import metrics
 from portal.cloud import service_connection
 from portal.events import publish
 
@@ -96,6 +97,7 @@ def poll(conn) -> dict:
     pollstate.succeeded(time.time(), transitional=_anything_transitional(), started=started)
     if was_failing:
         _broadcast(fragments.stale(None))
+    metrics.POLL_DURATION.observe(time.time() - started)
     return {"polled": True, "servers": len(servers), "changed": len(changed),
             "seconds": round(time.time() - started, 3), "followups": followups}
 

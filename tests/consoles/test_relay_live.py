@@ -4,6 +4,7 @@ devcloud's websockify (proxy mode) or the VNC server itself (direct mode)."""
 import asyncio
 
 import pytest
+import requests
 from websockets.exceptions import InvalidStatus
 
 from tests.rfb import RFBClient
@@ -112,3 +113,35 @@ def test_tickets_and_nova_tokens_stay_out_of_logs_and_html(live_portal, cloud, a
     assert '"WebSocket /ws/consoles/<redacted>/" [accepted]' in log
     assert ticket not in log
     assert "token=" not in log
+
+
+async def test_console_sockets_and_bytes_in_the_metrics(live_portal, cloud, alice_server):
+    from tests.portal.test_metrics import value
+
+    def scrape() -> str:
+        return requests.get(f"{live_portal.url}/metrics", timeout=10).text
+
+    before = await asyncio.to_thread(scrape)
+    alice = live_portal.login("alice", cloud)
+    client = await open_console(live_portal, alice, alice_server.id)
+    try:
+        await see_screen(client)
+        during = await asyncio.to_thread(scrape)
+    finally:
+        await client.close()
+    for _ in range(50):                      # the relay's finish counts the last bytes
+        after = await asyncio.to_thread(scrape)
+        if value(after, "stackport_console_sessions_open") == \
+                value(before, "stackport_console_sessions_open"):
+            break
+        await asyncio.sleep(0.1)
+    assert value(during, "stackport_websockets_open", kind="console") == \
+        value(before, "stackport_websockets_open", kind="console") + 1
+    assert value(during, "stackport_console_sessions_open") >= 1
+    assert value(after, "stackport_console_sockets_opened_total", console_type="novnc") == \
+        value(before, "stackport_console_sockets_opened_total", console_type="novnc") + 1
+    # The screen it saw (a 720×400 framebuffer update) went through the relay.
+    assert value(after, "stackport_console_bytes_total", direction="to_client") - \
+        value(before, "stackport_console_bytes_total", direction="to_client") > 720 * 400
+    assert value(after, "stackport_console_bytes_total", direction="to_server") > \
+        value(before, "stackport_console_bytes_total", direction="to_server")
