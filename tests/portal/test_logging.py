@@ -90,13 +90,9 @@ def test_task_line_names_the_task_and_its_cloud_calls(portal_settings, caplog):
 def test_a_tick_that_did_not_poll_is_quiet(portal_settings, caplog):
     from vms import pollstate, tasks
 
-    lock = pollstate.lock()
-    assert lock.acquire()
-    try:
-        with caplog.at_level(logging.DEBUG, logger="portal.task"):
-            tasks.poll.apply(kwargs={"force": True})          # another poll "is running"
-    finally:
-        lock.release()
+    with pollstate.leased() as held, caplog.at_level(logging.DEBUG, logger="portal.task"):
+        assert held
+        tasks.poll.apply(kwargs={"force": True})          # another poll "is running"
     [record] = [r for r in caplog.records if r.name == "portal.task"]
     assert record.levelno == logging.DEBUG and record.cloud_calls == 0
 
