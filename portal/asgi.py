@@ -1,11 +1,19 @@
-"""ASGI entry point: HTTP to Django, WebSockets through session + Origin checks."""
+"""ASGI entry point: HTTP to Django, WebSockets through session + Origin checks.
+
+HTTP goes through StreamingASGIHandler: Django's own handler, except that a PUT to a view
+marked @streams_body (the image upload) reads its body as it arrives instead of Django
+buffering it whole in memory or a temporary file first (portal/streaming.py)."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)      # what django.core.asgi.get_asgi_application does
+
+from .streaming import StreamingASGIHandler  # noqa: E402
+
+django_asgi_app = StreamingASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402

@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 # (section, [(label, url name, who sees it)]) — who: "all", "admin", "helpdesk"
 SECTIONS = [
     ("Compute", [("Overview", "portal:home", "all"), ("Instances", "vms:list", "all"),
-                 ("Key pairs", "vms:keypairs", "all")]),
+                 ("Images", "images:list", "all"), ("Key pairs", "vms:keypairs", "all")]),
     ("Network", [("Networks", "networks:list", "all"), ("Routers", "networks:routers", "all"),
                  ("Floating IPs", "networks:floatingips", "all"),
                  ("Security groups", "networks:security_groups", "all")]),

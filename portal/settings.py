@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "vms",
     "networks",
     "consoles",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,9 @@ CLOUD_CONNECTION_IDLE = float(os.environ.get("PORTAL_CLOUD_CONNECTION_IDLE", "60
 # A kept TCP connection idle longer than this is reopened, not raced against the API
 # server's own keep-alive close (gunicorn closes after 2 s): portal/retries.py.
 CLOUD_KEEPALIVE = float(os.environ.get("PORTAL_CLOUD_KEEPALIVE", "1.5"))
+# A streamed request body (an image upload, portal/streaming.py) whose client sends
+# nothing for this long is treated as broken off.
+STREAMED_BODY_IDLE_TIMEOUT = float(os.environ.get("PORTAL_STREAMED_BODY_IDLE_TIMEOUT", "60"))
 PORTAL_HELPDESK_ROLE = os.environ.get("PORTAL_HELPDESK_ROLE", "helpdesk")
 PORTAL_PHYSNETS = env_list("PORTAL_PHYSNETS", "physnet1")
 PORTAL_CONSOLE_MODE = os.environ.get("PORTAL_CONSOLE_MODE", "proxy")  # or "direct"

@@ -28,4 +28,5 @@ urlpatterns = [
     path("servers/", include("vms.urls")),
     path("network/", include("networks.urls")),
     path("consoles/", include("consoles.urls")),
+    path("images/", include("images.urls")),
 ]

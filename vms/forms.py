@@ -66,8 +66,8 @@ class LaunchForm(forms.Form):
                                                   options["security_groups"]]
         self.fields["floating_pool"].choices = [("", "No floating IP")] + [
             (p.id, f"from pool {p.name}") for p in options["pools"]]
-        if not self.is_bound:
-            self.initial.update(self.defaults())
+        if not self.is_bound:  # what the view chose (an image from the images page) wins
+            self.initial = {**self.defaults(), **self.initial}
 
     def defaults(self) -> dict:
         """Two clicks to the seed's `server create --flavor 1 --image cirros --network …`."""

@@ -126,7 +126,22 @@ def _limits(conn) -> dict:
             "ram": (a.total_ram_used, a.total_ram)}
 
 
-def launch_options(actor) -> dict:
+def _chosen_image(conn, image_id: str, project_id: str):
+    """An image named by "Launch" on the images page (?image=) that the default list
+    leaves out: another project's community image. Anything the project may not use
+    (or that is not active) is not offered."""
+    try:
+        image = conn.image.get_image(image_id)
+    except os_exc.NotFoundException:
+        return None
+    usable = image.visibility in ("public", "community") or image.owner == project_id
+    return image if usable and image.status == "active" else None
+
+
+def launch_options(actor, image_id: str | None = None) -> dict:
+    """What the launch form offers; `image_id` (the images page's Launch) is offered too
+    when the project may use it, though Glance's default list leaves it out (1 more
+    call only then)."""
     conn = actor.conn
     got = gather(
         flavors=lambda: sorted(conn.compute.flavors(details=True),
@@ -139,6 +154,9 @@ def launch_options(actor) -> dict:
             project_id=actor.project_id)),
         limits=lambda: _limits(conn),
     )
+    if image_id and image_id not in {i.id for i in got["images"]}:
+        if chosen := _chosen_image(conn, image_id, actor.project_id):
+            got["images"].append(chosen)
     cidrs: dict[str, list] = {}
     for s in got["subnets"]:
         cidrs.setdefault(s.network_id, []).append(s.cidr)

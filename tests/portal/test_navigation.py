@@ -17,7 +17,8 @@ def active(path: str) -> list[str]:
 
 @pytest.mark.parametrize(("name", "label"), [
     ("portal:home", "Overview"), ("vms:list", "Instances"), ("vms:keypairs", "Key pairs"),
-    ("networks:list", "Networks"), ("networks:routers", "Routers"),
+    ("images:list", "Images"), ("images:upload", "Images"), ("networks:list", "Networks"),
+    ("networks:routers", "Routers"),
     ("networks:floatingips", "Floating IPs"), ("networks:security_groups", "Security groups"),
     ("networks:pools", "Floating IP pools"), ("consoles:helpdesk", "Helpdesk search"),
     ("consoles:audit", "Console sessions"),
@@ -29,6 +30,7 @@ def test_each_page_highlights_its_own_item_only(name, label):
 def test_an_object_page_highlights_its_list():
     assert active(reverse("vms:detail", args=["0" * 32])) == ["Instances"]
     assert active(reverse("networks:detail", args=["0" * 32])) == ["Networks"]
+    assert active(reverse("images:detail", args=["0" * 32])) == ["Images"]
     assert active("/nowhere/") == []
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from portal.access import ChangeRequiredMixin
+from portal.converters import id_param
 from portal.generic import CloudFormView
 
 from .. import selectors, services
@@ -17,10 +18,21 @@ class Launch(ChangeRequiredMixin, CloudFormView):
     template_name = "vms/launch.html"
     form_class = LaunchForm
 
+    def chosen_image(self) -> str | None:
+        """The image the images page's "Launch" chose (?image=, kept on the POST by the
+        form's own URL)."""
+        return id_param(self.request, "image")
+
     def context(self, **kwargs):
-        options = selectors.launch_options(self.actor)
+        options = selectors.launch_options(self.actor, self.chosen_image())
         return {"options": options, "limits": options["limits"],
                 "flavors": options["flavors"]}
+
+    def initial(self, ctx):
+        chosen = self.chosen_image()
+        if chosen and chosen in {i.id for i in ctx["options"]["images"]}:
+            return {"image": chosen}
+        return {}
 
     def form_kwargs(self, ctx):
         return {"options": ctx["options"]}
