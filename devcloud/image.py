@@ -117,6 +117,43 @@ class Images:
         self.data.remove(image["id"])
         self.store.touch()
 
+    # --- what Nova's snapshots (createImage, shelve) do, in-process ------------------
+    def create_snapshot(self, *, name: str, owner: str, visibility: str, min_ram: int,
+                        min_disk: int, disk_format, container_format,
+                        properties: dict) -> dict:
+        """The record Nova creates before uploading a snapshot: queued, no data yet."""
+        stamp = _now()
+        image = {"id": str(uuid.uuid4()), "name": name, "disk_format": disk_format,
+                 "container_format": container_format, "visibility": visibility,
+                 "size": None, "virtual_size": None, "status": "queued", "checksum": None,
+                 "protected": False, "min_ram": min_ram, "min_disk": min_disk,
+                 "owner": owner, "os_hidden": False, "os_hash_algo": None,
+                 "os_hash_value": None, "created_at": stamp, "updated_at": stamp,
+                 "tags": [], "properties": dict(properties)}
+        self.store["images"][image["id"]] = image
+        self.store.touch()
+        return image
+
+    def snapshot_saving(self, image_id: str) -> None:
+        image = self.store["images"].get(image_id)
+        if image is not None and image["status"] == "queued":
+            image.update(status="saving", updated_at=_now())
+            self.store.touch()
+
+    def snapshot_active(self, image_id: str) -> None:
+        """The upload ends: the fake hypervisor's 1 KiB of zeros, as the real one's."""
+        image = self.store["images"].get(image_id)
+        if image is None or image["status"] not in ("queued", "saving"):
+            return
+        data = b"\0" * 1024
+        path = self.data.path(image_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        image.update(disk_format=image["disk_format"] or "raw",
+                     container_format=image["container_format"] or "bare")
+        self.activate(image, size=len(data), checksum=hashlib.md5(data).hexdigest(),
+                      sha512=hashlib.sha512(data).hexdigest(), virtual_size=len(data))
+
 
 def view(image: dict) -> dict:
     out = {k: image.get(k) for k in CORE}

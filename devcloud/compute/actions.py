@@ -1,29 +1,19 @@
-"""POST /servers/{id}/action (start, stop, reboot, console output, legacy console URLs),
-remote-consoles and the admin os-console-auth-tokens, delegated to the consoles service."""
+"""POST /servers/{id}/action (start, stop, reboot, console output, legacy console URLs; the
+day-2 actions of day2.py, resize.py, snapshot.py, server_groups.py), remote-consoles and the
+admin os-console-auth-tokens, delegated to the consoles service."""
 
 import inspect
 
 from aiohttp import web
 
 from ..errors import CloudError
+from . import day2, snapshot
 from .api import body_of, compute_of, fmt, invalid_input, json_response, mv, nova, policy_error
+from .states import check_host, check_lock, check_state
 
 REBOOT_TYPES = ["HARD", "Hard", "hard", "SOFT", "Soft", "soft"]
 PROTOCOL_TYPES = {"vnc": ["novnc", "xvpvnc"], "spice": ["spice-html5", "spice-direct"],
                   "serial": ["serial"], "rdp": ["rdp-html5"], "mks": ["webmks"]}
-
-
-def _conflict(server: dict, action: str, attr: str) -> CloudError:
-    return CloudError(409, f"Cannot '{action}' instance {server['id']} while it is in "
-                           f"{attr} {server[attr]}")
-
-
-def _check_state(server: dict, action: str, vm_states: set, task_states=(None,)) -> None:
-    """Nova's check_instance_state: vm_state first, then task_state."""
-    if server["vm_state"] not in vm_states:
-        raise _conflict(server, action, "vm_state")
-    if server["task_state"] not in task_states:
-        raise _conflict(server, action, "task_state")
 
 
 def _member(request, server: dict, rule: str) -> None:
@@ -33,14 +23,18 @@ def _member(request, server: dict, rule: str) -> None:
 
 def _start(request, compute, server, _):
     _member(request, server, "os_compute_api:servers:start")
-    _check_state(server, "start", {"stopped"})
+    check_lock(server, request["ctx"])
+    check_host(server)
+    check_state(server, "start", {"stopped"})
     compute.record_action(server, "start", request["ctx"], request["request_id"])
     compute.begin_action(server, "powering-on")
 
 
 def _stop(request, compute, server, _):
     _member(request, server, "os_compute_api:servers:stop")
-    _check_state(server, "stop", {"active", "error", "rescued"})
+    check_lock(server, request["ctx"])
+    check_host(server)
+    check_state(server, "stop", {"active", "error"})
     compute.record_action(server, "stop", request["ctx"], request["request_id"])
     compute.begin_action(server, "powering-off")
 
@@ -52,11 +46,12 @@ def _reboot(request, compute, server, args):
         raise invalid_input("reboot", args, "'type' is a required property")
     if kind not in REBOOT_TYPES:
         raise invalid_input("type", kind, f"'{kind}' is not one of {REBOOT_TYPES}")
+    check_lock(server, request["ctx"])
     if kind.upper() == "SOFT":
-        _check_state(server, "reboot", {"active"})
+        check_state(server, "reboot", {"active"})
         task = "rebooting"
     else:
-        _check_state(server, "reboot", {"active", "stopped", "error", "paused", "suspended"},
+        check_state(server, "reboot", {"active", "stopped", "error", "paused", "suspended"},
                      (None, "rebooting", "reboot_pending", "reboot_started"))
         task = "rebooting_hard"
     compute.record_action(server, "reboot", request["ctx"], request["request_id"])
@@ -93,7 +88,8 @@ def _legacy_console(protocol: str):
 ACTIONS = {"os-start": _start, "os-stop": _stop, "reboot": _reboot,
            "os-getConsoleOutput": _console_output,
            "os-getVNCConsole": _legacy_console("vnc"),
-           "os-getSPICEConsole": _legacy_console("spice")}
+           "os-getSPICEConsole": _legacy_console("spice"),
+           **day2.ACTIONS, "createImage": snapshot.create_image}
 
 
 @nova

@@ -20,19 +20,23 @@ STATUSES = set(VM_STATUS.values()) | set(TASK_STATUS.values()) | {
     "VERIFY_RESIZE"}
 
 
-def all_tenants(query) -> bool:
-    if "all_tenants" not in query:
-        return False
-    value = query["all_tenants"].strip().lower()
-    if value == "":
-        return True
+def _bool_param(raw: str) -> bool:
+    """Nova's strutils.bool_from_string(strict=True) on a query value."""
+    value = raw.strip().lower()
     if value in TRUE:
         return True
     if value in FALSE:
         return False
-    raise CloudError(400, f"Unrecognized value '{query['all_tenants']}', acceptable values "
-                          "are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', "
-                          "'y', 'yes'")
+    raise CloudError(400, f"Unrecognized value '{raw}', acceptable values are: '0', '1', "
+                          "'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'")
+
+
+def all_tenants(query) -> bool:
+    if "all_tenants" not in query:
+        return False
+    if query["all_tenants"].strip() == "":
+        return True
+    return _bool_param(query["all_tenants"])
 
 
 def _limit(query) -> int:
@@ -101,6 +105,9 @@ class ServerQuery:
             ("flavor", "flavor_id"), ("image", "image_id"), ("reservation_id", "reservation_id"),
             ("key_name", "key_name"), ("user_id", "user_id"), ("host", "host"),
         ) if param in q and (ctx.is_admin or param not in ("host",))}
+        self.locked = None
+        if "locked" in q and mv(request, "2.73"):
+            self.locked = _bool_param(q["locked"])
         # Deleted servers only appear to changes-since/changes-before (or admin deleted=true).
         self.with_deleted = (self.since is not None or self.before is not None
                              or (ctx.is_admin and q.get("deleted", "").lower() in TRUE))
@@ -115,6 +122,8 @@ class ServerQuery:
         if self.status is not None and status(s) not in self.status:
             return False
         if self.name is not None and not self.name.search(s["name"]):
+            return False
+        if self.locked is not None and bool(s.get("locked")) != self.locked:
             return False
         for field, value in self.exact.items():
             actual = s["flavor"]["id"] if field == "flavor_id" else s.get(field)

@@ -29,6 +29,9 @@ class NullNetwork:
     def set_ports_status(self, device_id, status):
         pass
 
+    def set_ports_host(self, device_id, host):
+        pass
+
     def dhcp_server_ip(self, subnet_id):
         return None
 

@@ -6,6 +6,7 @@ from ..errors import CloudError
 from ..routes import add_resource
 from . import create, listing
 from .api import body_of, compute_of, invalid_input, json_response, mv, nova, require_member
+from .states import check_lock, check_state
 from .views import ViewOptions, server_view, summary_view
 
 
@@ -106,6 +107,15 @@ async def delete_server(request):
 
 # --- metadata ---------------------------------------------------------------
 
+METADATA_STATES = {"active", "paused", "suspended", "stopped"}
+
+
+def _check_metadata_change(request, server: dict, action: str) -> None:
+    """Nova's update/delete_instance_metadata: lock, then state ('update metadata')."""
+    check_lock(server, request["ctx"])
+    check_state(server, action, METADATA_STATES, (None,))
+
+
 def _meta_body(body: dict, key: str) -> dict:
     value = body.get(key)
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
@@ -125,6 +135,7 @@ async def update_metadata(request):
     server = _server(request)
     require_member(request, "os_compute_api:server-metadata:update")
     new = _meta_body(await body_of(request), "metadata")
+    _check_metadata_change(request, server, "update metadata")
     merged = dict(new) if request.method == "PUT" else {**server["metadata"], **new}
     from . import quotas
     allowed = quotas.limits(compute.store, server["project_id"])["metadata_items"]
@@ -152,6 +163,7 @@ async def set_metadata_item(request):
     key = request.match_info["key"]
     if list(meta) != [key]:
         raise CloudError(400, "Request body and URI mismatch")
+    _check_metadata_change(request, server, "update metadata")
     compute.touch(server, metadata={**server["metadata"], **meta})
     return json_response({"meta": meta})
 
@@ -164,6 +176,7 @@ async def delete_metadata_item(request):
     key = request.match_info["key"]
     if key not in server["metadata"]:
         raise CloudError(404, "Metadata item was not found")
+    _check_metadata_change(request, server, "delete metadata")
     metadata = dict(server["metadata"])
     del metadata[key]
     compute.touch(server, metadata=metadata)

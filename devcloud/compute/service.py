@@ -14,6 +14,7 @@ import uuid
 from ..errors import CloudError
 from . import bootlog, flavors
 from .api import iso, iso_micro, now
+from .flows import FLOWS
 from .hosts import HOST
 from .netlink import network_service
 
@@ -77,6 +78,9 @@ class Compute:
                 self._spawn(self._build(server["id"]))
             elif server["task_state"] == "deleting":
                 self._spawn(self._delete(server["id"]))
+            elif server.get("flow"):      # an interrupted day-2 action goes on
+                self._spawn(self._run_flow(server["id"]))
+                self._attach_console(server)
             else:
                 if server["task_state"] is not None:  # an interrupted start/stop/reboot
                     self._spawn(self._finish_action(server["id"]))
@@ -153,6 +157,10 @@ class Compute:
             "access_ipv6": spec.get("access_ipv6"),
             "pending_fault": self.error_servers.pop(0) if self.error_servers else None,
             "actions": [],
+            # what Nova keeps in system_metadata for the server's snapshots
+            "boot_meta": {"owner_user_name": ctx.user_name,
+                          "owner_project_name": ctx.project_name or "",
+                          "boot_roles": ",".join(ctx.roles)},
         }
         self.store["servers"][server["id"]] = server
         self._index(server)
@@ -208,7 +216,7 @@ class Compute:
         self.network.set_ports_status(server_id, "ACTIVE")
         self.touch(server, vm_state="active", task_state=None, power_state=POWER_RUNNING,
                    launched_at=iso_micro(now()))
-        self._finish_actions(server)
+        self.finish_actions(server)
         self.push_console(server)
 
     def _allocate_ports(self, server: dict) -> None:
@@ -225,9 +233,9 @@ class Compute:
         self.touch(server, vm_state="error", task_state=None, power_state=POWER_NOSTATE,
                    has_ports=False, pending_fault=None,
                    fault={"code": 500, "created": iso(now()), "message": message})
-        self._finish_actions(server, message="Error")
+        self.finish_actions(server, message="Error")
 
-    def _finish_actions(self, server: dict, message=None) -> None:
+    def finish_actions(self, server: dict, message=None) -> None:
         stamp = iso_micro(now())
         for action in server.get("actions", []):
             if action["updated_at"] == action["start_time"]:
@@ -237,6 +245,11 @@ class Compute:
 
     # --- delete --------------------------------------------------------------
     def delete(self, server: dict) -> None:
+        # Nova deletes a shelved server's image, and a snapshot cut short by the delete
+        self.delete_image(server.pop("shelved_image_id", None))
+        flow = server.pop("flow", None) or {}
+        if flow.get("name") == "createImage":
+            self.delete_image(flow["args"].get("image_id"))
         self.touch(server, task_state="deleting")
         self._spawn(self._delete(server["id"]))
 
@@ -288,8 +301,70 @@ class Compute:
             self.network.set_ports_status(server_id, "ACTIVE")
             self.touch(server, vm_state="active", task_state=None, power_state=POWER_RUNNING)
             server["console_suffix"] = None
-        self._finish_actions(server)
+        self.finish_actions(server)
         self.push_console(server)
+
+    # --- day-2 actions (flows.py) ----------------------------------------------
+    def run_flow(self, server: dict, name: str, **args) -> None:
+        """Start one of flows.FLOWS: its first task_state now (as Nova's API sets it),
+        the rest, then its end, over the action delay."""
+        flow = FLOWS[name]
+        server["flow"] = {"name": name, "args": args}
+        changes = {}
+        if flow.steps:
+            task, hook = flow.steps[0]
+            changes = {"task_state": task, **((hook and hook(self, server, args)) or {})}
+        self.touch(server, **changes)
+        self._spawn(self._run_flow(server["id"]))
+
+    async def _run_flow(self, server_id: str) -> None:
+        server = self._live(server_id)
+        if server is None or not server.get("flow"):
+            return
+        flow, args = FLOWS[server["flow"]["name"]], server["flow"]["args"]
+        tasks = [task for task, _ in flow.steps]
+        pause = max(0.2, self.cloud.config.build_delay * 0.5) / max(1, len(tasks))
+        start = tasks.index(server["task_state"]) + 1 if server["task_state"] in tasks else 0
+        for task, hook in flow.steps[start:]:
+            await asyncio.sleep(pause)
+            server = self._live(server_id)
+            if server is None:
+                return
+            self.touch(server, task_state=task, **((hook and hook(self, server, args)) or {}))
+        await asyncio.sleep(pause)
+        server = self._live(server_id)
+        if server is None:
+            return
+        if self.guests and flow.guest:
+            await self.guests.act(server, flow.guest)
+            if self._live(server_id) is None:
+                return
+        changes = flow.finish(self, server, args) or {}
+        server.pop("flow", None)
+        self.touch(server, task_state=None, **changes)
+        self.finish_actions(server)
+        self.push_console(server)
+
+    def flow_pending(self, server: dict) -> str | None:
+        return (server.get("flow") or {}).get("name")
+
+    # --- images (devcloud's Glance) ------------------------------------------------
+    @property
+    def images(self):
+        return self.cloud.services.get("image")
+
+    def snapshot_image_saving(self, image_id: str | None) -> None:
+        if image_id and self.images is not None:
+            self.images.snapshot_saving(image_id)
+
+    def snapshot_image_active(self, image_id: str | None) -> None:
+        if image_id and self.images is not None:
+            self.images.snapshot_active(image_id)
+
+    def delete_image(self, image_id: str | None) -> None:
+        image = self.store["images"].get(image_id or "")
+        if image is not None and self.images is not None:
+            self.images.remove(image)
 
     # --- console -------------------------------------------------------------
     def _nics(self, server: dict) -> list[dict]:

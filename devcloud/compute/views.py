@@ -16,22 +16,38 @@ import hashlib
 from .api import bookmark, links, mv
 
 PROGRESS_STATUSES = {"ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING"}
+REBUILD = {"rebuilding": "REBUILD", "rebuild_block_device_mapping": "REBUILD",
+           "rebuild_spawning": "REBUILD"}
+RESIZE = {"resize_prep": "RESIZE", "resize_migrating": "RESIZE", "resize_migrated": "RESIZE",
+          "resize_finish": "RESIZE"}
 TASK_STATUS = {
     "rebooting": "REBOOT", "reboot_pending": "REBOOT", "reboot_started": "REBOOT",
     "rebooting_hard": "HARD_REBOOT", "reboot_pending_hard": "HARD_REBOOT",
     "reboot_started_hard": "HARD_REBOOT",
 }
+# Nova's api/openstack/common.py _STATE_MAP: vm_state's status, unless its task_state
+# names another.
+STATE_MAP = {
+    "active": {**TASK_STATUS, "updating_password": "PASSWORD", **REBUILD,
+               "migrating": "MIGRATING", **RESIZE},
+    "stopped": {**RESIZE, **REBUILD},
+    "resized": {"resize_reverting": "REVERT_RESIZE"},
+    "paused": {"migrating": "MIGRATING"},
+    "error": dict(REBUILD),
+}
 VM_STATUS = {"active": "ACTIVE", "building": "BUILD", "stopped": "SHUTOFF", "error": "ERROR",
              "deleted": "DELETED", "paused": "PAUSED", "suspended": "SUSPENDED",
              "soft-delete": "SOFT_DELETED", "shelved": "SHELVED",
-             "shelved_offloaded": "SHELVED_OFFLOADED", "rescued": "RESCUE"}
+             "shelved_offloaded": "SHELVED_OFFLOADED", "rescued": "RESCUE",
+             "resized": "VERIFY_RESIZE"}
 
 
 def status(server: dict) -> str:
     if server.get("deleted"):
         return "DELETED"
-    if server["vm_state"] == "active" and server["task_state"] in TASK_STATUS:
-        return TASK_STATUS[server["task_state"]]
+    by_task = STATE_MAP.get(server["vm_state"], {})
+    if server["task_state"] in by_task:
+        return by_task[server["task_state"]]
     return VM_STATUS.get(server["vm_state"], "UNKNOWN")
 
 

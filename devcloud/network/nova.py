@@ -69,6 +69,15 @@ class NovaInterface:
                 port["revision_number"] += 1
         self.state.store.touch()
 
+    def set_ports_host(self, device_id: str, host: str) -> None:
+        """Shelve offload unbinds the server's ports from the host (they stay the server's);
+        unshelve binds them to the new one."""
+        state = self.state
+        for port in state.ports_of(device_id):
+            ports.bind(state, port, device_id=device_id, device_owner=port["device_owner"],
+                       host=host)
+        state.store.touch()
+
     def server_addresses(self, device_ids: list[str]) -> dict[str, dict]:
         """Nova's `addresses` for many servers at once: index lookups only."""
         state = self.state

@@ -241,6 +241,7 @@ def test_console_output_and_length(nova_demo):
 
 def test_server_metadata(nova_demo):
     server = nova_demo.boot("meta", metadata={"a": "1"})[0]
+    nova_demo.wait(server["id"], "ACTIVE")  # Nova changes metadata of built servers only
     base = f"/servers/{server['id']}/metadata"
     assert nova_demo.nova("POST", base, {"metadata": {"b": "2"}}).json() == {
         "metadata": {"a": "1", "b": "2"}}
