@@ -66,10 +66,10 @@ def _load(path: Path) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        # An unclosed quote is found at the end of the file: the line it opens on is the
-        # one to fix. Otherwise the problem's own line is.
-        scanning = isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark
-        mark = exc.context_mark if scanning else (exc.problem_mark or exc.context_mark)
+        # An unclosed quote or bracket is only noticed at the end of the file: the line it
+        # opens on is the one to fix. Otherwise the problem's own line is.
+        at_end = exc.problem_mark is None or exc.problem_mark.index >= len(text.rstrip())
+        mark = exc.context_mark if (at_end and exc.context_mark) else exc.problem_mark
         reason = " ".join(filter(None, (exc.context, exc.problem))) or "not valid YAML"
         raise GlobalsError(str(path), mark.line + 1 if mark else None, reason) from None
     except yaml.YAMLError as exc:

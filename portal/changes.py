@@ -19,11 +19,15 @@ log = logging.getLogger(__name__)
 
 
 def announce(actor, action: str, target: str = "", *, event: str, detail: str = "",
-             project_id: str | None = None):
+             project_id: str | None = None, to_admins: bool = False):
     """Record `action` on `target` by `actor` and publish `event` to the pages of
-    `project_id` (default: the actor's project). Returns the audit row."""
+    `project_id` (default: the actor's project), or with `to_admins` to every cloud
+    admin's pages (a change to the cloud itself, not to a project). Returns the audit row."""
     row = audit.record(actor, action, target, detail)
-    publish_quietly(project_id or actor.project_id, event, kind=action)
+    if to_admins:
+        publish_quietly(None, event, kind=action, to_admins=True)
+    else:
+        publish_quietly(project_id or actor.project_id, event, kind=action)
     return row
 
 
@@ -40,13 +44,17 @@ def afterwards(what: str, step, *args, **kwargs):
         return None
 
 
-def publish_quietly(project_id: str, html: str, kind: str = "update") -> bool:
+def publish_quietly(project_id: str | None, html: str, kind: str = "update",
+                    to_admins: bool = False) -> bool:
     """Publish, and say whether it went out: the live channel is a nicety that must
     never fail a change the cloud already accepted."""
-    if not project_id or not html:
+    if not (project_id or to_admins) or not html:
         return False
     try:
-        events.publish(project_id, html, kind)
+        if to_admins:
+            events.publish_to_admins(html, kind)
+        else:
+            events.publish(project_id, html, kind)
         return True
     except Exception:  # Redis down or slow: the change stands, the pages catch up later
         log.warning("live event %s for project %s not sent", kind, project_id,

@@ -5,7 +5,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import metrics
-from .events import project_group
+from .access import permissions_for
+from .events import ADMIN_GROUP, project_group
 from .session import KEY, CloudUser
 from .sessionsockets import SESSION_ENDED, SessionWatch
 from .wsguards import refuse
@@ -18,7 +19,7 @@ async def session_user(scope) -> CloudUser | None:
 
 
 class EventsConsumer(AsyncWebsocketConsumer):
-    group: str | None = None
+    groups_joined: tuple[str, ...] = ()
     user: CloudUser | None = None
     watch: SessionWatch | None = None
     counted = False             # in stackport_websockets_open
@@ -32,8 +33,11 @@ class EventsConsumer(AsyncWebsocketConsumer):
         return await super().__call__(scope, receive, send)
 
     async def connect(self):
-        self.group = project_group(self.user.project_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.groups_joined = (project_group(self.user.project_id),)
+        if permissions_for(self.user.roles).is_admin:
+            self.groups_joined += (ADMIN_GROUP,)
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         self.counted = True
         metrics.WEBSOCKETS.labels("events").inc()
@@ -50,8 +54,8 @@ class EventsConsumer(AsyncWebsocketConsumer):
             metrics.WEBSOCKETS.labels("events").dec()
         if self.watch:
             await self.watch.stop()
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         pass  # the channel is one-way: the browser sends nothing we act on

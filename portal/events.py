@@ -8,6 +8,10 @@ id and hx-swap-oob="true" replaces the element with that id on the page.
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+# Every open page of a cloud admin also hears the cloud's own news (services going down
+# or coming back: cloud/watch.py), whatever project the admin works in.
+ADMIN_GROUP = "cloud.admins"
+
 
 def project_group(project_id: str) -> str:
     return f"project.{project_id}"
@@ -22,6 +26,11 @@ def publish(project_id: str, html: str, kind: str = "update") -> None:
     Celery tasks)."""
     async_to_sync(get_channel_layer().group_send)(project_group(project_id),
                                                   _message(html, kind))
+
+
+def publish_to_admins(html: str, kind: str = "update") -> None:
+    """Send an HTML fragment to every open page of every cloud admin."""
+    async_to_sync(get_channel_layer().group_send)(ADMIN_GROUP, _message(html, kind))
 
 
 async def apublish(project_id: str, html: str, kind: str = "update") -> None:

@@ -12,7 +12,8 @@ SECTIONS = [
                  ("Security groups", "networks:security_groups", "all")]),
     ("Consoles", [("Helpdesk search", "consoles:helpdesk", "helpdesk"),
                   ("Console sessions", "consoles:audit", "all")]),
-    ("Admin", [("Floating IP pools", "networks:pools", "admin")]),
+    ("Admin", [("Cloud", "cloud:overview", "admin"), ("Project usage", "cloud:usage", "admin"),
+               ("Floating IP pools", "networks:pools", "admin")]),
 ]
 
 

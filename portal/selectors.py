@@ -1,25 +1,50 @@
-"""What the overview page shows: the project's usage against its quotas (2 calls,
-made concurrently, by the usage fragment the landing page loads once it is shown).
+"""What the overview page shows: every quota of the project as a usage bar, from the few
+calls it needs, made concurrently by the usage fragment the landing page loads once shown:
+
+    Nova     /limits (instances, vCPUs, RAM; the key pair limit) and the person's key pairs
+             (key pairs belong to a user: Nova counts them per user, not per project)
+    Neutron  /quotas/{project}/details (networks, subnets, ports, routers, floating IPs,
+             security groups and their rules)
+    Cinder   /os-quota-sets/{project}?usage=True (volumes, gigabytes), when the catalog has it
+
 A service that fails is shown as unavailable, with its reason."""
 
 import logging
 
 from openstack import exceptions as os_exc
 
+from . import reads
 from .cloud import gather
 
 log = logging.getLogger(__name__)
 
 NETWORK_QUOTAS = [("networks", "Networks"), ("subnets", "Subnets"), ("ports", "Ports"),
                   ("routers", "Routers"), ("floating_ips", "Floating IPs"),
-                  ("security_groups", "Security groups")]
+                  ("security_groups", "Security groups"),
+                  ("security_group_rules", "Security group rules")]
+VOLUME_QUOTAS = [("volumes", "Volumes"), ("gigabytes", "Volume storage (GB)")]
 
 
-def _compute_usage(conn) -> dict:
-    a = conn.compute.get_limits().absolute
-    return {"Instances": (a.instances_used, a.instances),
-            "vCPUs": (a.total_cores_used, a.total_cores),
-            "RAM (MiB)": (a.total_ram_used, a.total_ram)}
+def _limits(conn) -> dict:
+    return reads.get(conn.compute, "/limits")["limits"]["absolute"]
+
+
+def _keypairs(conn) -> int:
+    return len(reads.get(conn.compute, "/os-keypairs")["keypairs"])
+
+
+def _compute_usage(a: dict, keypairs: int) -> dict:
+    return {"Instances": (a["totalInstancesUsed"], a["maxTotalInstances"]),
+            "vCPUs": (a["totalCoresUsed"], a["maxTotalCores"]),
+            "RAM (MiB)": (a["totalRAMUsed"], a["maxTotalRAMSize"]),
+            "Key pairs (yours)": (keypairs, a["maxTotalKeypairs"])}
+
+
+def _volume_usage(conn, project_id: str) -> dict:
+    q = reads.get(conn.block_storage, f"/os-quota-sets/{project_id}",
+                  {"usage": "True"})["quota_set"]
+    return {label: (q[key]["in_use"], q[key]["limit"]) for key, label in VOLUME_QUOTAS
+            if key in q}
 
 
 def _network_usage(conn, project_id: str) -> dict:
@@ -38,23 +63,40 @@ def _bars(usage: dict) -> list[dict]:
     return bars
 
 
-def _section(fn):
-    """Run one section's calls; an API refusal becomes a message, not a broken page.
-    (401 and unreachable clouds propagate: the middleware handles those for every page.)"""
+def _answer(fn):
+    """One call's answer, or the refusal in words (not a broken page). A 401 and a cloud
+    that does not answer propagate: the middleware handles those for every page."""
 
     def run():
         try:
-            return {"bars": _bars(fn()), "error": None}
+            return fn(), None
         except os_exc.HttpException as exc:
             if exc.status_code == 401:
                 raise
-            log.warning("overview section failed: %s", exc)
-            return {"bars": [], "error": f"Not available: {exc.details or exc.message}"}
+            log.warning("overview call failed: %s", exc)
+            return None, f"Not available: {exc.details or exc.message}"
 
     return run
 
 
+def _section(answer) -> dict:
+    usage, error = answer
+    return {"bars": _bars(usage) if error is None else [], "error": error}
+
+
 def overview(actor) -> dict:
     conn, project_id = actor.conn, actor.project_id
-    return gather(compute=_section(lambda: _compute_usage(conn)),
-                  network=_section(lambda: _network_usage(conn, project_id)))
+    calls = {"limits": lambda: _limits(conn), "keypairs": lambda: _keypairs(conn),
+             "network": lambda: _network_usage(conn, project_id)}
+    if conn.has_service("block-storage"):
+        calls["volume"] = lambda: _volume_usage(conn, project_id)
+    found = gather(**{name: _answer(fn) for name, fn in calls.items()})
+    (limits, error), (keypairs, kp_error) = found.pop("limits"), found.pop("keypairs")
+    if error is None:
+        compute = _section((_compute_usage(limits, keypairs or 0), None))
+        if kp_error:   # the limits came, the key pairs did not: say so, keep the rest
+            compute["bars"] = [b for b in compute["bars"] if b["label"] != "Key pairs (yours)"]
+            compute["error"] = kp_error
+    else:
+        compute = {"bars": [], "error": error}
+    return {"compute": compute, **{name: _section(answer) for name, answer in found.items()}}

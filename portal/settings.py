@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
     "vms-poll": {"task": "vms.tasks.poll", "schedule": 1.0, "options": {"expires": 5}},
     "consoles-close-lost": {"task": "consoles.tasks.close_lost", "schedule": 60.0,
                             "options": {"expires": 50}},
+    # The cloud's services (Nova, Neutron agents, Cinder), one list call each, once per
+    # slow tick: a service going down reaches the admins' open pages (cloud/watch.py).
+    "cloud-watch": {"task": "cloud.tasks.watch",
+                    "schedule": float(os.environ.get("PORTAL_CLOUD_WATCH_INTERVAL", "30")),
+                    "options": {"expires": 25}},
 }
 
 # Sessions are server-side (database); the cookie holds only the session id.
@@ -185,6 +190,11 @@ CLOUD_KEEPALIVE = float(os.environ.get("PORTAL_CLOUD_KEEPALIVE", "1.5"))
 STREAMED_BODY_IDLE_TIMEOUT = float(os.environ.get("PORTAL_STREAMED_BODY_IDLE_TIMEOUT", "60"))
 PORTAL_HELPDESK_ROLE = os.environ.get("PORTAL_HELPDESK_ROLE", "helpdesk")
 PORTAL_PHYSNETS = env_list("PORTAL_PHYSNETS", "physnet1")
+# The cloud as Kolla-Ansible deployed it (cloud/): its inventory (the INI multinode or
+# all-in-one file) and globals.yml. Without an inventory the admin's cloud page infers the
+# hosts' groups from the services the APIs report, and says so.
+PORTAL_KOLLA_INVENTORY = os.environ.get("PORTAL_KOLLA_INVENTORY", "")
+PORTAL_KOLLA_GLOBALS = os.environ.get("PORTAL_KOLLA_GLOBALS", "")
 PORTAL_CONSOLE_MODE = os.environ.get("PORTAL_CONSOLE_MODE", "proxy")  # or "direct"
 
 # Who may read /metrics (portal/metrics.py): these addresses or networks, or whoever sends

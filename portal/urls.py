@@ -29,4 +29,5 @@ urlpatterns = [
     path("network/", include("networks.urls")),
     path("consoles/", include("consoles.urls")),
     path("images/", include("images.urls")),
+    path("admin/cloud/", include("cloud.urls")),
 ]

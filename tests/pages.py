@@ -21,6 +21,13 @@ def login(cloud, who: str) -> Client:
     return client
 
 
+def usage_calls(cloud) -> str:
+    """The cloud calls of the overview's usage fragment (portal/selectors.py): Nova's
+    limits and the person's key pairs, Neutron's quota details, and Cinder's quota set
+    where the catalog has Cinder."""
+    return str(3 + cloud.connect("admin").has_service("block-storage"))
+
+
 def text(resp) -> str:
     """The page's text without tags, entities decoded and whitespace collapsed."""
     html = resp.content.decode()
