@@ -154,6 +154,32 @@ def test_paste_holds_shift_for_the_characters_that_need_it(page, live_portal, cl
     assert [e for e in events if e[0] in XK_SHIFT][-1][1] is False
 
 
+def test_ctrl_alt_del_is_asked_first(page, live_portal, cloud, alice_server):
+    """Most guests reboot on Ctrl-Alt-Del: the button asks (Escape leaves it unsent), and
+    only the confirmation sends the keys."""
+    sent: list[bytes] = []
+    page.on("websocket", lambda ws: "/ws/consoles/" in ws.url and ws.on(
+        "framesent", lambda payload: sent.append(
+            payload if isinstance(payload, bytes) else payload.encode())))
+    browser_login(page, live_portal, cloud, "alice")
+    page.goto(f"{live_portal.url}/consoles/{alice_server.id}/")
+    page.wait_for_selector('[data-testid=console-state][data-state="connected"]')
+    page.click("[data-testid=ctrl-alt-del]")
+    assert "reboot" in page.inner_text("[data-testid=ctrl-alt-del-confirmation] .confirm-panel")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert key_events(sent) == []
+    page.click("[data-testid=ctrl-alt-del]")
+    page.click("[data-testid=ctrl-alt-del-confirm]")
+    want = [(0xFFE3, True), (0xFFE9, True), (0xFFFF, True), (0xFFFF, False), (0xFFE9, False),
+            (0xFFE3, False)]
+    deadline = time.monotonic() + 5
+    while key_events(sent) != want and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert key_events(sent) == want
+    assert not page.locator("[data-testid=ctrl-alt-del-confirmation] .confirm-panel").is_visible()
+
+
 def test_reconnect_takes_a_fresh_ticket(page, live_portal, cloud, alice_server):
     browser_login(page, live_portal, cloud, "alice")
     page.goto(f"{live_portal.url}/consoles/{alice_server.id}/")
@@ -328,9 +354,12 @@ def test_spice_page_pastes_text_with_shift_and_scales_to_fit(page, qemu_cloud, q
         dy = sum(m[2] for m in moves[1:])
         assert abs(dx - 300 * ratio) <= 4 and abs(dy - 200 * ratio) <= 4, moves
 
-    # Ctrl-Alt-Del reaches the guest as keys too.
+    # Ctrl-Alt-Del (asked first: most guests reboot on it) reaches the guest as keys too.
     del sent[:]
-    page.click('[data-action="ctrl-alt-del"]')
+    page.click("[data-testid=ctrl-alt-del]")
+    page.wait_for_timeout(300)
+    assert spice_keys(sent) == []                            # only asked, nothing sent
+    page.click("[data-testid=ctrl-alt-del-confirm]")
     deadline = time.monotonic() + 5
     while len(spice_keys(sent)) < 6 and time.monotonic() < deadline:
         page.wait_for_timeout(200)
