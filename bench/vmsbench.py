@@ -69,8 +69,10 @@ def _wait_http(url: str, proc, timeout=30):
 
 
 @contextmanager
-def stack(tmp: Path, build_delay: float = 1.0, worker: bool = True):
-    """devcloud + portal (+ worker/beat). Yields a dict with dc, url, env."""
+def stack(tmp: Path, build_delay: float = 1.0, worker: bool = True,
+          database_url: str | None = None, **extra_env):
+    """devcloud + portal (+ worker/beat). Yields a dict with dc, url, env. The portal's
+    database is an SQLite file in tmp unless `database_url` names another."""
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -79,11 +81,12 @@ def stack(tmp: Path, build_delay: float = 1.0, worker: bool = True):
                                               str(build_delay)))
         env = dict(os.environ, PORTAL_TESTING="1", DEBUG="0",
                    SECRET_KEY="bench-only-" + "b" * 40,
-                   DATABASE_URL=f"sqlite:///{tmp / 'portal.sqlite3'}", REDIS_URL=REDIS_URL,
+                   DATABASE_URL=database_url or f"sqlite:///{tmp / 'portal.sqlite3'}",
+                   REDIS_URL=REDIS_URL,
                    KEYSTONE_URL=dc.auth_url, OS_CLIENT_CONFIG_FILE=str(dc.clouds_yaml),
                    OS_CLOUD="devcloud-portal", ALLOWED_HOSTS="127.0.0.1",
                    SESSION_COOKIE_SECURE="0", DJANGO_SETTINGS_MODULE="portal.settings",
-                   PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING")
+                   PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING", **extra_env)
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
                        cwd=ROOT, env=env, check=True)
         port = testing.free_port()
