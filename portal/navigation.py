@@ -13,7 +13,8 @@ SECTIONS = [
     ("Consoles", [("Helpdesk search", "consoles:helpdesk", "helpdesk"),
                   ("Console sessions", "consoles:audit", "all")]),
     ("Admin", [("Cloud", "cloud:overview", "admin"), ("Project usage", "cloud:usage", "admin"),
-               ("Floating IP pools", "networks:pools", "admin")]),
+               ("Floating IP pools", "networks:pools", "admin"),
+               ("Flavors", "vms:flavors", "admin")]),
 ]
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 import portal.converters  # noqa: F401 (registers osid, keypair, word)
 
 from . import views
+from .views import flavors
 
 app_name = "vms"
 
@@ -11,6 +12,14 @@ urlpatterns = [
     path("launch/", views.Launch.as_view(), name="launch"),
     path("keypairs/", views.Keypairs.as_view(), name="keypairs"),
     path("keypairs/<keypair:name>/delete/", views.KeypairDelete.as_view(), name="keypair_delete"),
+    # Admin (before <osid:server_id>/, which "admin" would match)
+    path("admin/flavors/", flavors.FlavorList.as_view(), name="flavors"),
+    path("admin/flavors/create/", flavors.FlavorCreate.as_view(), name="flavor_create"),
+    path("admin/flavors/<osid:flavor_id>/", flavors.FlavorDetail.as_view(), name="flavor"),
+    path("admin/flavors/<osid:flavor_id>/delete/", flavors.FlavorDelete.as_view(),
+         name="flavor_delete"),
+    path("admin/flavors/<osid:flavor_id>/access/<osid:project_id>/remove/",
+         flavors.AccessRemove.as_view(), name="flavor_access_remove"),
     path("<osid:server_id>/", views.ServerDetail.as_view(), name="detail"),
     path("<osid:server_id>/console-log/", views.ConsoleLog.as_view(), name="console_log"),
     path("<osid:server_id>/actions/<word:action>/", views.ServerAction.as_view(),

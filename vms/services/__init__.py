@@ -8,14 +8,17 @@ and ends the same way: the timeline gets its step, the poller is told to look no
     actions.py   one-button server actions (start, stop, reboot, ...)
     delete.py    deleting a server (and its floating IPs on request)
     keypairs.py  key pairs
+    flavors.py   admin: flavors and their project access
 
 Callers use `vms.services.<name>`: the names below are the app's service API.
 """
 
 from .actions import ACTIONS, Action, act
 from .delete import delete
+from .flavors import add_access, create_flavor, delete_flavor, remove_access
 from .keypairs import create_keypair, delete_keypair
 from .launch import LaunchResult, check_quota, launch
 
-__all__ = ["ACTIONS", "Action", "LaunchResult", "act", "check_quota", "create_keypair",
-           "delete", "delete_keypair", "launch"]
+__all__ = ["ACTIONS", "Action", "LaunchResult", "act", "add_access", "check_quota",
+           "create_flavor", "create_keypair", "delete", "delete_flavor", "delete_keypair",
+           "launch", "remove_access"]

@@ -1,0 +1,75 @@
+"""What the admin's flavor pages show, and the cloud calls they cost:
+
+    list     every flavor (public and private: is_public=None) + Keystone's projects
+             (cached: portal.projects), then, concurrently, the access list of each
+             private flavor (Nova has no call that lists them together; private flavors
+             are few, and past ACCESS_LISTED of them the list says "see its page")
+    detail   the flavor, its access list and the projects, concurrently: 3 calls
+
+Each takes the admin's Actor; Nova lets only admins see private flavors and access lists.
+"""
+
+from django.http import Http404
+from openstack import exceptions as os_exc
+
+from portal import projects
+from portal.cloud import gather
+
+ACCESS_LISTED = 25
+
+
+def row(f) -> dict:
+    return {"id": f.id, "name": f.name, "vcpus": f.vcpus, "ram": f.ram, "disk": f.disk,
+            "ephemeral": f.ephemeral or 0, "swap": f.swap or 0, "is_public": f.is_public,
+            "description": f.description or "", "access": None}
+
+
+def _access(conn, flavor_id: str) -> list[str]:
+    """The project ids given a private flavor ([] for a public one, which has no list)."""
+    try:
+        return [a["tenant_id"] for a in conn.compute.get_flavor_access(flavor_id)]
+    except os_exc.NotFoundException:
+        return []
+
+
+def _named(ids, names: dict) -> list[dict]:
+    return sorted(({"id": i, "name": names.get(i, "")} for i in ids),
+                  key=lambda p: (p["name"].casefold() or "~", p["id"]))
+
+
+def flavors_page(actor) -> dict:
+    conn = actor.conn
+    got = gather(flavors=lambda: [row(f) for f in conn.compute.flavors(details=True,
+                                                                       is_public=None)],
+                 projects=lambda: projects.names(actor))
+    flavors = sorted(got["flavors"], key=lambda f: (f["vcpus"], f["ram"], f["disk"],
+                                                    f["name"].casefold()))
+    private = [f for f in flavors if not f["is_public"]][:ACCESS_LISTED]
+    lists = gather(**{f"a{i}": (lambda fid=f["id"]: _access(conn, fid))
+                      for i, f in enumerate(private)})
+    names = got["projects"]
+    if any(p not in names for ids in lists.values() for p in ids):  # a project made since
+        names = projects.names(actor, {p for ids in lists.values() for p in ids})
+    for i, f in enumerate(private):
+        f["access"] = _named(lists[f"a{i}"], names)
+    return {"flavors": flavors, "access_listed": ACCESS_LISTED}
+
+
+def flavor_detail(actor, flavor_id: str) -> dict:
+    conn = actor.conn
+
+    def flavor():
+        try:
+            return row(conn.compute.get_flavor(flavor_id))
+        except os_exc.NotFoundException:
+            raise Http404("No such flavor.") from None
+
+    got = gather(flavor=flavor, access=lambda: _access(conn, flavor_id),
+                 projects=lambda: projects.projects(actor))
+    names = {p["id"]: p["name"] for p in got["projects"]}
+    if any(p not in names for p in got["access"]):
+        names = projects.names(actor, got["access"])
+    access = _named(got["access"], names)
+    given = {p["id"] for p in access}
+    return {"flavor": got["flavor"], "access": access,
+            "other_projects": [p for p in got["projects"] if p["id"] not in given]}
