@@ -114,8 +114,8 @@ async def show_quota_detail(request):
     compute = compute_of(request)
     values = quotas.limits(compute.store, project_id)
     usage = compute.usage(project_id)
-    usage["key_pairs"] = sum(1 for k in compute.store["keypairs"].values()
-                             if k.get("project_id") == project_id)
+    # Nova counts key pairs per user: a project's quota detail always shows 0 in use
+    usage["key_pairs"] = 0
     return json_response({"quota_set": _quota_set(request, values, project_id, usage)})
 
 
