@@ -8,6 +8,8 @@ that the suite left the cloud as it found it.
     python -m tests.realcloud check FILE      fail if anything is left over since snapshot
 """
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
@@ -90,8 +92,44 @@ def baseline(conn) -> None:
         conn.network.add_interface_to_router(router, subnet_id=sub.id)
 
 
+# Test runs on one machine share the real cloud and its accounts: each run registers here
+# (under a file lock), an account left by a run still going is kept, and only the last run
+# to end removes them (CI runs alone; engineers working side by side do not).
+SESSIONS = Path(os.environ.get("REALCLOUD_SESSIONS", "/tmp/stackport-realcloud-sessions"))
+
+
+@contextlib.contextmanager
+def _sessions():
+    SESSIONS.touch(exist_ok=True)
+    with open(SESSIONS, "r+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        alive = [pid for pid in json.loads(f.read() or "[]") if _alive(pid)]
+        yield alive
+        f.seek(0)
+        f.truncate()
+        f.write(json.dumps(alive))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
 def create_accounts(conn) -> dict:
-    """Create the extra projects, users and role assignments; return name → password."""
+    """Create the extra projects, users and role assignments; return name → password.
+    Accounts another run still uses are kept as they are."""
+    with _sessions() as alive:
+        others = bool(alive)
+        alive.append(os.getpid())
+        return _create_accounts(conn, keep_existing=others)
+
+
+def _create_accounts(conn, keep_existing: bool) -> dict:
     created = {}
     for user, (project_name, role_name) in EXTRA_ACCOUNTS.items():
         project = conn.identity.find_project(project_name, ignore_missing=True) or \
@@ -100,6 +138,9 @@ def create_accounts(conn) -> dict:
             conn.identity.create_role(name=role_name)
         name = f"{PREFIX}{user}"
         existing = conn.identity.find_user(name, ignore_missing=True)
+        if existing and keep_existing:
+            created[user] = (name, name, project_name)
+            continue
         if existing:
             conn.identity.delete_user(existing)
         u = conn.identity.create_user(name=name, password=name, domain_id="default",
@@ -110,6 +151,14 @@ def create_accounts(conn) -> dict:
 
 
 def remove_accounts(conn) -> None:
+    with _sessions() as alive:
+        if os.getpid() in alive:
+            alive.remove(os.getpid())
+        if not alive:
+            _remove_accounts(conn)
+
+
+def _remove_accounts(conn) -> None:
     for user, (project_name, role_name) in EXTRA_ACCOUNTS.items():
         u = conn.identity.find_user(f"{PREFIX}{user}", ignore_missing=True)
         if u:
