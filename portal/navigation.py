@@ -14,6 +14,7 @@ SECTIONS = [
                   ("Console sessions", "consoles:audit", "all")]),
     ("Admin", [("Cloud", "cloud:overview", "admin"), ("Project usage", "cloud:usage", "admin"),
                ("Floating IP pools", "networks:pools", "admin"),
+               ("All instances", "vms:admin_servers", "admin"),
                ("Flavors", "vms:flavors", "admin")]),
 ]
 

@@ -3,7 +3,7 @@ from django.urls import path
 import portal.converters  # noqa: F401 (registers osid, keypair, word)
 
 from . import views
-from .views import flavors
+from .views import admin, flavors
 
 app_name = "vms"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("keypairs/", views.Keypairs.as_view(), name="keypairs"),
     path("keypairs/<keypair:name>/delete/", views.KeypairDelete.as_view(), name="keypair_delete"),
     # Admin (before <osid:server_id>/, which "admin" would match)
+    path("admin/", admin.AllServers.as_view(), name="admin_servers"),
+    path("admin/<osid:server_id>/actions/<word:action>/", admin.AdminServerAction.as_view(),
+         name="admin_action"),
     path("admin/flavors/", flavors.FlavorList.as_view(), name="flavors"),
     path("admin/flavors/create/", flavors.FlavorCreate.as_view(), name="flavor_create"),
     path("admin/flavors/<osid:flavor_id>/", flavors.FlavorDetail.as_view(), name="flavor"),
