@@ -52,6 +52,14 @@ class Permissions:
         return self.is_admin or self.is_helpdesk
 
     @property
+    def audience(self) -> str:
+        """Which variant of a live fragment this person's pages get (portal.events): a
+        fragment that offers changes (a list row's action menu) differs by role."""
+        if self.is_admin:
+            return "admin"
+        return "member" if self.can_change else "reader"
+
+    @property
     def label(self) -> str:
         for role in ("admin", settings.PORTAL_HELPDESK_ROLE, "member", "reader"):
             if role in self.roles:
@@ -61,6 +69,11 @@ class Permissions:
 
 def permissions_for(roles) -> Permissions:
     return Permissions(tuple(sorted(set(roles or ()))))
+
+
+# One Permissions per audience, to render a fragment as that audience sees it.
+AUDIENCES = {"reader": permissions_for(["reader"]), "member": permissions_for(["member"]),
+             "admin": permissions_for(["admin"])}
 
 
 def readers_may_post(view):

@@ -5,7 +5,8 @@ A service that changed the cloud finishes with
     announce(actor, "network.create", f"{name} ({net.id})", event=html)
 
 `event` is the HTML fragment (htmx out-of-band swaps) that every open page of the
-project receives over /ws/events/: it is required, so no write can skip telling the
+project receives over /ws/events/ (or {audience: html}, one variant per role, for
+fragments that offer changes: portal.events): it is required, so no write can skip telling the
 pages, and the audit record cannot be skipped either, since both happen here. Once the
 cloud has accepted a change nothing here may turn it into a failure: a live channel that
 is down (Redis) is logged, and the pages catch up when they reconnect.
@@ -44,7 +45,7 @@ def afterwards(what: str, step, *args, **kwargs):
         return None
 
 
-def publish_quietly(project_id: str | None, html: str, kind: str = "update",
+def publish_quietly(project_id: str | None, html, kind: str = "update",
                     to_admins: bool = False) -> bool:
     """Publish, and say whether it went out: the live channel is a nicety that must
     never fail a change the cloud already accepted."""
@@ -53,6 +54,9 @@ def publish_quietly(project_id: str | None, html: str, kind: str = "update",
     try:
         if to_admins:
             events.publish_to_admins(html, kind)
+        elif isinstance(html, dict):  # {audience: fragment} (portal.events)
+            for audience, fragment in html.items():
+                events.publish(project_id, fragment, kind, audience=audience)
         else:
             events.publish(project_id, html, kind)
         return True

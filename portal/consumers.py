@@ -6,7 +6,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import metrics
 from .access import permissions_for
-from .events import ADMIN_GROUP, project_group
+from .events import ADMIN_GROUP, audience_group, project_group
 from .session import KEY, CloudUser
 from .sessionsockets import SESSION_ENDED, SessionWatch
 from .wsguards import refuse
@@ -33,8 +33,11 @@ class EventsConsumer(AsyncWebsocketConsumer):
         return await super().__call__(scope, receive, send)
 
     async def connect(self):
-        self.groups_joined = (project_group(self.user.project_id),)
-        if permissions_for(self.user.roles).is_admin:
+        perms = permissions_for(self.user.roles)
+        # the project's fragments, and those for this person's role (portal.events)
+        self.groups_joined = (project_group(self.user.project_id),
+                              audience_group(self.user.project_id, perms.audience))
+        if perms.is_admin:
             self.groups_joined += (ADMIN_GROUP,)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)

@@ -1,7 +1,10 @@
 """The live channel: publish HTML fragments to every open page of a project.
 
 Pages connect to /ws/events/ (portal.consumers.EventsConsumer), which joins the group of
-the session's current project. Fragments are htmx out-of-band swaps: an element with an
+the session's current project and that project's group for the person's audience
+(portal.access.Permissions.audience: reader, member, admin): a fragment that offers
+changes (a server row's action menu) is published once per audience, each page getting
+the variant its role may use. Fragments are htmx out-of-band swaps: an element with an
 id and hx-swap-oob="true" replaces the element with that id on the page.
 """
 
@@ -17,14 +20,24 @@ def project_group(project_id: str) -> str:
     return f"project.{project_id}"
 
 
+def audience_group(project_id: str, audience: str) -> str:
+    return f"project.{project_id}.{audience}"
+
+
+def _group(project_id: str, audience: str | None) -> str:
+    return project_group(project_id) if audience is None else audience_group(project_id,
+                                                                             audience)
+
+
 def _message(html: str, kind: str) -> dict:
     return {"type": "portal.event", "html": html, "kind": kind}
 
 
-def publish(project_id: str, html: str, kind: str = "update") -> None:
+def publish(project_id: str, html: str, kind: str = "update",
+            audience: str | None = None) -> None:
     """Send an HTML fragment to every open page of the project (from sync code: views,
-    Celery tasks)."""
-    async_to_sync(get_channel_layer().group_send)(project_group(project_id),
+    Celery tasks), or to those of one audience."""
+    async_to_sync(get_channel_layer().group_send)(_group(project_id, audience),
                                                   _message(html, kind))
 
 
@@ -33,5 +46,6 @@ def publish_to_admins(html: str, kind: str = "update") -> None:
     async_to_sync(get_channel_layer().group_send)(ADMIN_GROUP, _message(html, kind))
 
 
-async def apublish(project_id: str, html: str, kind: str = "update") -> None:
-    await get_channel_layer().group_send(project_group(project_id), _message(html, kind))
+async def apublish(project_id: str, html: str, kind: str = "update",
+                   audience: str | None = None) -> None:
+    await get_channel_layer().group_send(_group(project_id, audience), _message(html, kind))

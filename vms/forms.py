@@ -160,3 +160,20 @@ class ServerFilterForm(forms.Form):
     def problems(self) -> list[str]:
         return [f"{self.fields[k].label or k.capitalize()}: {e}"
                 for k, errors in self.errors.items() for e in errors]
+
+
+class LockForm(forms.Form):
+    # Nova 2.73: locked_reason, a string of at most 255 characters
+    reason = forms.CharField(label="Reason", max_length=255, required=False,
+                             help_text="Shown with the lock to everyone in the project.")
+
+
+class RescueForm(forms.Form):
+    image = forms.ChoiceField(label="Rescue image", required=False,
+                              help_text="The server boots from this image, with its own "
+                                        "disk attached as a second disk.")
+
+    def __init__(self, *args, images=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].choices = [("", "The server's own image")] + [
+            (i["id"], i["name"]) for i in images]

@@ -1,16 +1,31 @@
 """The HTML fragments pushed over /ws/events/: htmx out-of-band swaps of elements whose
 ids the list and detail pages carry (row, status badge, timeline, stale notice, key
-pair rows). Every change the vms app makes announces one of these."""
+pair rows). Every change the vms app makes announces one of these.
+
+A server's row carries its action menu and checkbox, which differ by role (readers get
+none; a locked server offers admins more than members): `row` and `server` give
+{audience: html} (portal.events), each audience's row rendered from vms.offered's table,
+and rendered once for audiences that are offered the same."""
 
 import hashlib
 
 from django.template.loader import render_to_string
 
-from . import rows, timeline
+from portal.access import AUDIENCES
+
+from . import offered, rows, timeline
 
 
-def row(r: dict) -> str:
-    return rows.render_row(r, oob=True)
+def row(r: dict) -> dict[str, str]:
+    by_actions: dict[tuple, str] = {}
+    out = {}
+    for audience, perms in AUDIENCES.items():
+        buttons = offered.buttons(r, perms)
+        key = (perms.can_change, tuple(b["name"] for b in buttons))
+        if key not in by_actions:
+            by_actions[key] = rows.render_row(r, oob=True, perms=perms, actions=buttons)
+        out[audience] = by_actions[key]
+    return out
 
 
 def status(r: dict) -> str:
@@ -25,9 +40,10 @@ def timeline_of(server_id: str, wants_floating_ip: bool) -> str:
     return _timeline(timeline.view(server_id, wants_floating_ip))
 
 
-def server(r: dict, wants_floating_ip: bool) -> str:
-    """Everything a changed server updates on any page that shows it."""
-    return row(r) + status(r) + timeline_of(r["id"], wants_floating_ip)
+def server(r: dict, wants_floating_ip: bool) -> dict[str, str]:
+    """Everything a changed server updates on any page that shows it, by audience."""
+    common = status(r) + timeline_of(r["id"], wants_floating_ip)
+    return {audience: html + common for audience, html in row(r).items()}
 
 
 def launched(server_ids: list[str], wants_floating_ip: bool) -> str:

@@ -61,3 +61,29 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.server_id} {self.step} {self.at:%H:%M:%S}"
+
+
+class ActionRun(models.Model):
+    """One action on a server (stop, shelve, ...; the portal's or one Nova was seen doing)
+    and the steps the poller saw it go through: Nova's task_states, then the status it
+    settled in. `steps` is [{"step", "at" (ISO), "detail"}], in the order seen."""
+
+    server_id = models.CharField(max_length=64, db_index=True)
+    project_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=32)
+    by = models.CharField(max_length=255, blank=True)  # who asked ("" : outside the portal)
+    request_id = models.CharField(max_length=64, blank=True)
+    from_status = models.CharField(max_length=32, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=32, blank=True)  # the status it settled in
+    failed = models.BooleanField(default=False)
+    steps = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["server_id", "finished_at"],
+                                name="vms_actionrun_open")]
+
+    def __str__(self) -> str:
+        return f"{self.server_id} {self.action} {self.started_at:%H:%M:%S}"

@@ -241,3 +241,12 @@ def offered(server, perms) -> list[Action]:
     st = state_of(server)
     return [a for a in TABLE
             if _routed(a.url_name) and _why_not(a, st, perms.is_admin) is None]
+
+
+def buttons(server, perms) -> list[dict]:
+    """offered(), as templates show it: name, label, kind, url, what (the confirmation's
+    sentence), danger."""
+    sid = server["id"] if isinstance(server, dict) else server.id
+    name = server.get("name", "") if isinstance(server, dict) else server.name
+    return [{"name": a.name, "label": a.label, "kind": a.kind, "url": a.url(sid),
+             "what": a.says(name), "danger": a.danger} for a in offered(server, perms)]

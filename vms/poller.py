@@ -29,8 +29,8 @@ from portal import metrics
 from portal.cloud import service_connection
 from portal.events import publish
 
-from . import fragments, pollstate, rows, timeline
-from .models import LaunchRequest, ServerState, TimelineEvent
+from . import action_steps, fragments, pollstate, rows, timeline
+from .models import ActionRun, LaunchRequest, ServerState, TimelineEvent
 from .names import image_names
 from .servers import detailed, ports_of
 
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 PORTS_PER_QUERY = 120  # device_id filters per Neutron call (keeps the URL under 8 KB)
 OVERLAP = timedelta(seconds=1)  # Nova's updated_at has 1 s resolution: look back a little
 SKEW = timedelta(seconds=60)
+RUN_WATCHED = timedelta(minutes=10)  # an action under way keeps the fast pace this long
 UNREACHABLE = (os_exc.SDKException, ks_exc.ClientException)
 # The follow-ups, by Celery task name (vms.tasks defines the tasks under these names).
 CHECK_DHCP_LEASE = "vms.tasks.check_dhcp_lease"
@@ -67,9 +68,11 @@ def _list_changed(conn, since: str | None) -> list:
 def poll(conn) -> dict:
     started = time.time()
     since = pollstate.since()
+    polled_at = timezone.now()  # before the list call: what it shows is at least this new
     try:
         servers = _list_changed(conn, since)
-        changed = _changed(servers)
+        runs = action_steps.open_runs(s.id for s in servers)
+        changed = _changed(servers, runs)
         ports = _ports(conn, [s.id for s in changed])
         names = image_names(conn, {rows.image_id_of(s) for s in changed})
     except UNREACHABLE as exc:
@@ -81,17 +84,19 @@ def poll(conn) -> dict:
         if pollstate.failures() == 1:
             _broadcast(fragments.stale(pollstate.staleness()))
         return {"polled": False, "reason": f"cloud did not answer: {exc}"}
-    by_project = defaultdict(list)
+    by_project = defaultdict(lambda: defaultdict(list))  # project → audience → fragments
     # One transaction for the tick's writes: one lock, one commit, however many changed.
     # The follow-ups are returned once it has committed, so they find what it wrote.
     followups: list[tuple[str, tuple]] = []
     with transaction.atomic():
-        seen = _Seen(changed)
+        seen = _Seen(changed, runs)
         for server in changed:
-            by_project[server.project_id].append(
-                _apply(server, ports.get(server.id, []), names, seen, followups))
-    for project_id, html in by_project.items():
-        publish(project_id, "".join(html))
+            html = _apply(server, ports.get(server.id, []), names, seen, followups, polled_at)
+            for audience, fragment in html.items():
+                by_project[server.project_id][audience].append(fragment)
+    for project_id, audiences in by_project.items():
+        for audience, html in audiences.items():
+            publish(project_id, "".join(html), audience=audience)
     was_failing = pollstate.failures() > 0
     _advance(since, servers)
     pollstate.succeeded(time.time(), transitional=_anything_transitional(), started=started)
@@ -112,8 +117,9 @@ def _advance(since: str | None, servers) -> None:
         pollstate.set_since((timezone.now() - SKEW).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-def _changed(servers) -> list:
-    """Servers whose status, task, addresses or name differ from what we saw last."""
+def _changed(servers, runs: dict) -> list:
+    """Servers whose status, task, lock, addresses or name differ from what we saw last,
+    and those with an action under way (a reboot may end as it began: ACTIVE)."""
     known = ServerState.objects.in_bulk([s.id for s in servers])
     out = []
     for s in servers:
@@ -121,7 +127,9 @@ def _changed(servers) -> list:
         fixed, floating = rows.addresses(s)
         if (prev is None or prev.status != s.status or prev.task_state != (s.task_state or "")
                 or prev.name != s.name or prev.row.get("fixed") != fixed
-                or prev.row.get("floating") != floating):
+                or prev.row.get("floating") != floating
+                or prev.row.get("locked", False) != bool(getattr(s, "is_locked", False))
+                or prev.row.get("vm_state", s.vm_state) != s.vm_state or s.id in runs):
             out.append(s)
     return out
 
@@ -147,8 +155,9 @@ class _Seen:
     """What the tick needs from the database about its changed servers, in three queries
     rather than several per server."""
 
-    def __init__(self, servers):
+    def __init__(self, servers, runs: dict):
         ids = [s.id for s in servers]
+        self.runs = runs
         self.states = ServerState.objects.in_bulk(ids)
         rids = {(s.metadata or {}).get("stackport_request") for s in servers} - {None}
         self.launches = {lr.request_id: lr for lr in
@@ -163,8 +172,9 @@ class _Seen:
         return self.launches.get((server.metadata or {}).get("stackport_request"))
 
 
-def _apply(server, ports: list[dict], names: dict, seen: _Seen, followups: list) -> str:
-    """Record what changed for one server; return its fragments."""
+def _apply(server, ports: list[dict], names: dict, seen: _Seen, followups: list,
+           polled_at) -> dict[str, str]:
+    """Record what changed for one server; return its fragments (by audience)."""
     sid, project = server.id, server.project_id
     prev = seen.states.get(sid)
     row = rows.row(server, names)
@@ -173,6 +183,7 @@ def _apply(server, ports: list[dict], names: dict, seen: _Seen, followups: list)
         _launch_steps(server, ports, seen, launch, followups)
     else:
         _delete_steps(server, ports, followups)
+    action_steps.observe(server, seen.runs.get(sid), polled_at)
     kept_ports = ports or (prev.ports if prev else [])
     ServerState.objects.update_or_create(server_id=sid, defaults={
         "project_id": project, "name": server.name or "", "status": server.status,
@@ -222,7 +233,9 @@ def _delete_steps(server, ports, followups: list) -> None:
 
 def _anything_transitional() -> bool:
     return ServerState.objects.filter(
-        Q(status__in=rows.TRANSITIONAL) | ~Q(task_state="")).exists()
+        Q(status__in=rows.TRANSITIONAL) | ~Q(task_state="")).exists() or \
+        ActionRun.objects.filter(finished_at=None,
+                                 started_at__gte=timezone.now() - RUN_WATCHED).exists()
 
 
 def _broadcast(html: str) -> None:

@@ -69,5 +69,7 @@ def for_template(r: dict) -> dict:
             "created_dt": parse_datetime(created) if isinstance(created, str) else created}
 
 
-def render_row(r: dict, oob: bool = False) -> str:
-    return render_to_string("vms/_row.html", {"s": for_template(r), "oob": oob})
+def render_row(r: dict, oob: bool = False, perms=None, actions=()) -> str:
+    """The row as `perms` sees it, its menu offering `actions` (vms.offered.buttons)."""
+    return render_to_string("vms/_row.html", {"s": {**for_template(r), "actions": actions},
+                                              "oob": oob, "perms_": perms})

@@ -13,13 +13,14 @@ independent ones run concurrently through portal.cloud.gather):
 Each takes the Actor the page is for (request.actor): its connection and its project.
 """
 
+from django.http import Http404
 from openstack import exceptions as os_exc
 
 from portal.addresses import exact_address, has_address, ip_filter
 from portal.cloud import gather
 from portal.reads import owned
 
-from . import fragments, pollstate, rows, servers, timeline
+from . import fragments, offered, pollstate, rows, servers, timeline
 from .names import image_names
 
 PAGE_SIZE = 50
@@ -50,6 +51,8 @@ def servers_page(actor, name: str = "", status: str = "", ip: str = "",
         found = [s for s in found if has_address(s.addresses, exact)]
     names = image_names(conn, {rows.image_id_of(s) for s in found})
     page = [rows.for_template(rows.row(s, names)) for s in found]
+    for r in page:  # each row's menu, from the one table (no call: the list has it all)
+        r["actions"] = offered.buttons(r, actor.perms)
     return {"servers": page, "stale": pollstate.staleness(),
             "next_marker": found[-1].id if len(found) == PAGE_SIZE else None}
 
@@ -62,6 +65,29 @@ def owned_server(actor, server_id: str):
     except os_exc.NotFoundException:
         server = None
     return owned(server, actor.project_id, "server")
+
+
+def owned_servers(actor, server_ids: list[str]) -> tuple[list, list[str]]:
+    """The bulk actions' servers: each looked up concurrently (one call each, for the rows
+    a person ticked, at most a page); those that are not the project's (or gone) come
+    back as ids, never as a hint of what they are."""
+    def one(server_id):
+        try:
+            return owned_server(actor, server_id)
+        except Http404:
+            return None
+
+    got = gather(**{f"s{i}": (lambda sid=sid: one(sid)) for i, sid in enumerate(server_ids)})
+    found = [got[f"s{i}"] for i in range(len(server_ids))]
+    return ([s for s in found if s is not None],
+            [sid for sid, s in zip(server_ids, found, strict=True) if s is None])
+
+
+def rescue_images(actor) -> list[dict]:
+    """The images a server can be rescued from: the active ones the project sees."""
+    return sorted(({"id": i.id, "name": i.name or i.id}
+                   for i in actor.conn.image.images(status="active")),
+                  key=lambda i: i["name"])
 
 
 def delete_confirmation(actor, server_id: str) -> dict:

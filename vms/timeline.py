@@ -4,6 +4,7 @@ recorded (idempotently: a step written twice stays one event)."""
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import action_steps
 from .models import LaunchRequest, TimelineEvent
 
 LAUNCH_STEPS = [
@@ -56,8 +57,10 @@ def _steps(defs, events: dict, skip=()) -> list[dict]:
             for step, label in defs if step not in skip]
 
 
-def view(server_id: str, wants_floating_ip: bool = True, events: dict | None = None) -> dict:
-    """The timeline as the detail page shows it: every expected step, done or pending."""
+def view(server_id: str, wants_floating_ip: bool = True, events: dict | None = None,
+         actions: list | None = None) -> dict:
+    """The timeline as the detail page shows it: every expected step, done or pending,
+    and the server's latest actions (vms.action_steps), newest first."""
     if events is None:
         events = {e.step: e for e in TimelineEvent.objects.filter(server_id=server_id)}
     skip = () if wants_floating_ip or "floating_ip" in events else ("floating_ip",)
@@ -69,7 +72,8 @@ def view(server_id: str, wants_floating_ip: bool = True, events: dict | None = N
             {"step": "error", "label": LABELS["error"], "event": error}]
     deleting = "delete_requested" in events
     return {"server_id": server_id, "launch": launch,
-            "delete": in_time_order(_steps(DELETE_STEPS, events)) if deleting else []}
+            "delete": in_time_order(_steps(DELETE_STEPS, events)) if deleting else [],
+            "actions": action_steps.view(server_id) if actions is None else actions}
 
 
 def in_time_order(steps: list[dict]) -> list[dict]:
@@ -84,4 +88,5 @@ def views(server_ids: list[str], wants_floating_ip: bool) -> list[dict]:
     events: dict[str, dict] = {sid: {} for sid in server_ids}
     for e in TimelineEvent.objects.filter(server_id__in=server_ids):
         events[e.server_id][e.step] = e
-    return [view(sid, wants_floating_ip, events[sid]) for sid in server_ids]
+    actions = action_steps.views(server_ids)
+    return [view(sid, wants_floating_ip, events[sid], actions[sid]) for sid in server_ids]

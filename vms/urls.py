@@ -27,6 +27,9 @@ urlpatterns = [
     path("<osid:server_id>/console-log/", views.ConsoleLog.as_view(), name="console_log"),
     path("<osid:server_id>/actions/<word:action>/", views.ServerAction.as_view(),
          name="action"),
+    path("<osid:server_id>/lock/", views.ServerLock.as_view(), name="lock"),
+    path("<osid:server_id>/rescue/", views.ServerRescue.as_view(), name="rescue"),
+    path("bulk/<word:action>/", views.ServerBulk.as_view(), name="bulk"),
     path("<osid:server_id>/delete/", views.ServerDelete.as_view(), name="delete"),
     path("<osid:server_id>/deleted/", views.DeletedServer.as_view(), name="deleted"),
 ]

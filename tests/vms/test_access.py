@@ -26,6 +26,10 @@ def alices_server(cloud, networks, image_id):
     ("get", "/servers/{id}/delete/"), ("post", "/servers/{id}/delete/"),
     ("post", "/servers/{id}/actions/stop/"), ("post", "/servers/{id}/actions/reboot/"),
     ("post", "/servers/{id}/actions/hard_reboot/"), ("get", "/servers/{id}/deleted/"),
+    ("post", "/servers/{id}/actions/pause/"), ("post", "/servers/{id}/actions/shelve/"),
+    ("post", "/servers/{id}/actions/unlock/"), ("get", "/servers/{id}/lock/"),
+    ("post", "/servers/{id}/lock/"), ("get", "/servers/{id}/rescue/"),
+    ("post", "/servers/{id}/rescue/"),
 ])
 def test_other_project_gets_404_everywhere(as_, alices_server, cloud, who, method, path):
     """admin's token can see every project's servers: the portal checks project_id."""
@@ -68,10 +72,16 @@ def test_reader_sees_no_buttons_and_posts_are_refused(as_, cloud, networks, imag
         assert "The cloud refused this for your role in this project (reader)" in text(log)
         assert 'data-testid="launch"' not in reader.get("/servers/").content.decode()
         assert reader.get("/servers/launch/").status_code == 403
+        listing = reader.get("/servers/").content.decode()
+        assert 'data-testid="row-menu"' not in listing and 'data-testid="bulk"' not in listing
+        assert 'name="server"' not in listing
         for path in (f"/servers/{server.id}/delete/", f"/servers/{server.id}/actions/stop/",
-                     "/servers/launch/", "/servers/keypairs/",
+                     f"/servers/{server.id}/lock/", f"/servers/{server.id}/rescue/",
+                     "/servers/bulk/stop/", "/servers/launch/", "/servers/keypairs/",
                      "/servers/keypairs/anything/delete/"):
-            assert reader.post(path, {}).status_code == 403, path
+            assert reader.post(path, {"server": [server.id]}).status_code == 403, path
+        for path in (f"/servers/{server.id}/lock/", f"/servers/{server.id}/rescue/"):
+            assert reader.get(path).status_code == 403, path
         assert demo.compute.get_server(server.id).task_state != "deleting"
     finally:
         demo.compute.delete_server(server)
@@ -89,3 +99,19 @@ def test_a_refusal_from_the_cloud_on_any_page_is_a_clear_403(as_, alices_server,
         devcloud.admin_api("DELETE", "faults")
     assert resp.status_code == 403
     assert "Policy doesn't allow os_compute_api:servers:show to be performed." in text(resp)
+
+
+def test_helpdesk_changes_nothing(as_, alices_server, cloud):
+    """Helpdesk finds any server and opens its console; it is offered no action and any
+    action it posts is refused before the cloud is asked."""
+    helpdesk = as_("helpdesk")
+    for path, data in ((f"/servers/{alices_server.id}/actions/stop/", {}),
+                       (f"/servers/{alices_server.id}/lock/", {"reason": "x"}),
+                       (f"/servers/{alices_server.id}/rescue/", {}),
+                       (f"/servers/{alices_server.id}/delete/", {}),
+                       ("/servers/bulk/stop/", {"server": [alices_server.id]})):
+        assert helpdesk.post(path, data).status_code == 403, path
+    listing = helpdesk.get("/servers/").content.decode()
+    assert 'data-testid="row-menu"' not in listing
+    server = cloud.connect("alice").compute.get_server(alices_server.id)
+    assert server.status == "ACTIVE" and server.task_state is None and not server.is_locked

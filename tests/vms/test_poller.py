@@ -195,7 +195,7 @@ def test_a_slow_nova_times_out_and_says_stale(fresh, settings, monkeypatch):
     reset_service_connection()
     boot(own, 1, name="slow")
     sent = []
-    monkeypatch.setattr(poller, "publish", lambda project, html: sent.append(html))
+    monkeypatch.setattr(poller, "publish", lambda project, html, audience=None: sent.append(html))
     try:
         assert poller.tick(force=True)["polled"]
         assert pollstate.staleness() is None

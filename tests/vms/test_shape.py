@@ -20,7 +20,8 @@ VMS = Path(__file__).resolve().parents[2] / "vms"
 def published(monkeypatch):
     sent = []
     monkeypatch.setattr(events, "publish",
-                        lambda project, html, kind="update": sent.append((project, html)))
+                        lambda project, html, kind="update", audience=None:
+                        sent.append((project, html)))
     return sent
 
 

@@ -11,7 +11,7 @@ from portal.changes import afterwards, announce
 from .. import fragments, pollstate, servers, timeline
 from ..errors import CloudRefused, explain
 from ..models import ServerState
-from .actions import ACTION_REFUSALS, row_as_accepted
+from .actions import ACTION_REFUSALS, check, row_as_accepted
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ def delete(actor, server, release_floating_ips: bool = False) -> str:
     their addresses went back to the pool. With `release_floating_ips`, the floating IPs
     on those ports are released too, once Nova has accepted the delete (through the
     networks app's service, so each release is audited and announced)."""
+    check(actor, server, "delete")  # locked: only an admin (vms.offered)
     conn = actor.conn
     ports = [{"id": p.id, "mac": p.mac_address, "network_id": p.network_id,
               "fixed_ips": p.fixed_ips or []}

@@ -1,5 +1,5 @@
-"""Servers: the list, a server's detail, its console log, its actions and delete, and
-the delete timeline of one that is gone."""
+"""Servers: the list, a server's detail, its console log, its delete, and the delete
+timeline of one that is gone (its actions: views/actions.py)."""
 
 
 from django.http import Http404
@@ -9,11 +9,12 @@ from django.views import View
 
 from portal.access import LoginRequiredMixin
 from portal.converters import id_param
-from portal.generic import ActorMixin, CloudActionView, CloudDeleteView
+from portal.generic import ActorMixin, CloudDeleteView
 
-from .. import selectors, services, timeline
+from .. import offered, selectors, services, timeline
 from ..forms import ServerFilterForm
 from ..models import ServerState, TimelineEvent
+from .actions import safe_next
 
 
 class ServerList(LoginRequiredMixin, ActorMixin, View):
@@ -30,28 +31,15 @@ class ServerList(LoginRequiredMixin, ActorMixin, View):
 
 class ServerDetail(LoginRequiredMixin, ActorMixin, View):
     def get(self, request, server_id):
-        actions = [(name, a.label) for name, a in services.ACTIONS.items()]
-        return render(request, "vms/detail.html",
-                      {**selectors.server_detail(self.actor, server_id), "actions": actions})
+        ctx = selectors.server_detail(self.actor, server_id)
+        return render(request, "vms/detail.html", {
+            **ctx, "actions": offered.buttons(ctx["server"], self.actor.perms)})
 
 
 class ConsoleLog(LoginRequiredMixin, ActorMixin, View):
     def get(self, request, server_id):
         return render(request, "vms/console_log.html",
                       selectors.console_log(self.actor, server_id))
-
-
-class ServerAction(CloudActionView):
-    def target(self, server_id, action):
-        if action not in services.ACTIONS:
-            raise Http404("No such action.")
-        return selectors.owned_server(self.actor, server_id)
-
-    def act(self, server):
-        return services.act(self.actor, server, self.kwargs["action"])
-
-    def next_url(self, server, server_id, action):
-        return reverse("vms:detail", args=[server_id])
 
 
 class ServerDelete(CloudDeleteView):
@@ -74,9 +62,10 @@ class ServerDelete(CloudDeleteView):
         return self.said  # "Delete requested": Nova deletes in the background
 
     def next_url(self, server, server_id):
-        # The delete timeline, from the portal's records, outlives the server in Nova.
+        # The delete timeline, from the portal's records, outlives the server in Nova;
+        # the list's row menu asks to go back to the list.
         if self.deleted:
-            return reverse("vms:deleted", args=[server_id])
+            return safe_next(self.request, reverse("vms:deleted", args=[server_id]))
         return reverse("vms:detail", args=[server_id])
 
 

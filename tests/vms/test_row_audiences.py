@@ -1,0 +1,47 @@
+"""A list row is pushed over /ws/events/ to every open page of the project: each role
+gets the row it may use (portal.events audiences), from vms.offered's table."""
+
+from vms import fragments
+
+
+def row(**state):
+    return {"id": "a" * 32, "name": "web-1", "status": "ACTIVE", "vm_state": "active",
+            "task_state": "", "locked": False, "launched": True, "fixed": [], "floating": [],
+            "flavor": {"name": "m1.tiny"}, "image": "cirros", "created": None, **state}
+
+
+def test_readers_rows_have_no_menu_members_and_admins_do():
+    html = fragments.row(row())
+    assert set(html) == {"reader", "member", "admin"}
+    assert 'data-testid="row-menu"' not in html["reader"]
+    assert 'name="server"' not in html["reader"]
+    for who in ("member", "admin"):
+        assert 'data-testid="row-menu"' in html[who] and 'form="bulk"' in html[who]
+        assert f'formaction="/servers/{"a" * 32}/actions/reboot/"' in html[who]
+        assert 'hx-swap-oob="true"' in html[who]
+    # The disruptive ones ask first, in the row, posting the page's own form.
+    assert 'data-testid="stop-confirmation"' in html["member"]
+    assert "anything not saved to disk is lost" in html["member"]
+    assert 'form="row-action" formaction="/servers/' in html["member"]
+    assert 'data-testid="shelve_offload"' not in html["admin"]
+
+
+def test_a_locked_row_offers_members_unlock_and_admins_everything():
+    html = fragments.row(row(locked=True, locked_reason="maintenance"))
+    assert 'data-testid="unlock"' in html["member"]
+    assert 'data-testid="stop' not in html["member"]
+    assert 'data-testid="delete' not in html["member"]
+    assert 'data-testid="stop-confirmation"' in html["admin"]
+    assert 'data-testid="delete-confirmation"' in html["admin"]
+
+
+def test_a_shelved_row_offers_shelve_offload_to_admins_only():
+    html = fragments.row(row(status="SHELVED", vm_state="shelved"))
+    assert 'data-testid="shelve_offload"' in html["admin"]
+    assert 'data-testid="shelve_offload"' not in html["member"]
+    assert 'data-testid="unshelve"' in html["member"]
+
+
+def test_one_render_for_audiences_offered_the_same():
+    html = fragments.row(row())
+    assert html["member"] is html["admin"]
