@@ -53,7 +53,9 @@ CALLS = {
                  "", done="locked"),
     "unlock": Call(lambda c, s: c.compute.unlock_server(s), "", done="unlocked"),
 }
-ACTIONS = CALLS  # the verbs vms:action and the forms serve
+# The one-button verbs (vms:action and the admin list's buttons): lock and rescue ask for
+# a field first, on a page of their own (vms.offered: FORM).
+ACTIONS = {name: c for name, c in CALLS.items() if name in offered.BUTTONS}
 
 # Nova's 409/403 words (nova/exception.py) → the person's.
 ACTION_REFUSALS = [
