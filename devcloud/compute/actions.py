@@ -1,5 +1,5 @@
 """POST /servers/{id}/action (start, stop, reboot, console output, legacy console URLs; the
-day-2 actions of day2.py, resize.py, snapshot.py), remote-consoles and the
+day-2 actions of day2.py, resize.py, snapshot.py, security.py), remote-consoles and the
 admin os-console-auth-tokens, delegated to the consoles service."""
 
 import inspect
@@ -7,7 +7,7 @@ import inspect
 from aiohttp import web
 
 from ..errors import CloudError
-from . import day2, resize, snapshot
+from . import day2, resize, security, snapshot
 from .api import body_of, compute_of, fmt, invalid_input, json_response, mv, nova, policy_error
 from .states import check_host, check_lock, check_state
 
@@ -89,7 +89,8 @@ ACTIONS = {"os-start": _start, "os-stop": _stop, "reboot": _reboot,
            "os-getConsoleOutput": _console_output,
            "os-getVNCConsole": _legacy_console("vnc"),
            "os-getSPICEConsole": _legacy_console("spice"),
-           **day2.ACTIONS, **resize.ACTIONS, "createImage": snapshot.create_image}
+           **day2.ACTIONS, **resize.ACTIONS, **security.ACTIONS,
+           "createImage": snapshot.create_image}
 
 
 @nova

@@ -32,6 +32,9 @@ class NullNetwork:
     def set_ports_host(self, device_id, host):
         pass
 
+    def server_security_groups(self, device_ids):
+        return {}
+
     def dhcp_server_ip(self, subnet_id):
         return None
 

@@ -16,7 +16,7 @@ from .api import invalid_input, links, mv, policy_error
 from .service import admin_password
 from .snapshot import image_id_ok
 from .states import check_host, check_lock, check_state
-from .views import ViewOptions, server_view
+from .views import ViewOptions, network_parts, server_view
 
 
 def _policy(request, rule: str) -> None:
@@ -174,9 +174,9 @@ def _rebuild(request, compute, server, args):
 
 
 def _rebuild_view(request, compute, server) -> dict:
-    addresses = compute.network.server_addresses([server["id"]]).get(server["id"]) \
-        if server.get("has_ports") else None
-    view = server_view(ViewOptions(request), server, addresses, show=True)
+    addresses, groups = network_parts(compute, [server])
+    view = server_view(ViewOptions(request), server, addresses.get(server["id"]), show=True,
+                       groups=groups.get(server["id"]))
     if mv(request, "2.75"):
         return view
     short = {k: v for k, v in view.items() if k in _allowed(request, SHORT_VIEW)}

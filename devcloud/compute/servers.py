@@ -7,17 +7,17 @@ from ..routes import add_resource
 from . import create, listing
 from .api import body_of, compute_of, invalid_input, json_response, mv, nova, require_member
 from .states import check_lock, check_state
-from .views import ViewOptions, server_view, summary_view
+from .views import ViewOptions, network_parts, server_view, summary_view
 
 
 def _server(request) -> dict:
     return compute_of(request).get(request.match_info["server_id"], request["ctx"])
 
 
-def _addresses(compute, servers: list[dict]) -> dict:
-    """Addresses for a page in one call to Neutron; none for servers without ports."""
-    ids = [s["id"] for s in servers if s.get("has_ports") and s["vm_state"] != "building"]
-    return compute.network.server_addresses(ids) if ids else {}
+def _one_view(request, compute, server: dict) -> dict:
+    addresses, groups = network_parts(compute, [server])
+    return server_view(ViewOptions(request), server, addresses.get(server["id"]), show=True,
+                       groups=groups.get(server["id"]))
 
 
 @nova
@@ -38,8 +38,9 @@ async def list_servers_detail(request):
     query = listing.ServerQuery(request, detail=True)
     page = listing.select(compute, query)
     opts = ViewOptions(request)
-    addresses = _addresses(compute, page)
-    body = {"servers": [server_view(opts, s, addresses.get(s["id"])) for s in page]}
+    addresses, groups = network_parts(compute, page)
+    body = {"servers": [server_view(opts, s, addresses.get(s["id"]), groups=groups.get(s["id"]))
+                        for s in page]}
     links = listing.next_link(request, page, query)
     if links:
         body["servers_links"] = links
@@ -50,9 +51,7 @@ async def list_servers_detail(request):
 async def show_server(request):
     compute = compute_of(request)
     server = _server(request)
-    addresses = _addresses(compute, [server])
-    return json_response({"server": server_view(ViewOptions(request), server,
-                                                addresses.get(server["id"]), show=True)})
+    return json_response({"server": _one_view(request, compute, server)})
 
 
 @nova
@@ -87,9 +86,7 @@ async def update_server(request):
         changes["description"] = body["description"]
     if changes:
         compute.touch(server, **changes)
-    addresses = _addresses(compute, [server])
-    return json_response({"server": server_view(ViewOptions(request), server,
-                                                addresses.get(server["id"]), show=True)})
+    return json_response({"server": _one_view(request, compute, server)})
 
 
 @nova

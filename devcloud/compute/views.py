@@ -95,8 +95,27 @@ def _fault(server: dict) -> dict | None:
     return {"code": fault["code"], "created": fault["created"], "message": fault["message"]}
 
 
+def _groups(server: dict, groups: list[str] | None) -> list[dict] | None:
+    """Nova shows the groups of the server's ports (none: no key); `groups` as
+    network_parts() found them, the ones asked at boot without a network service."""
+    if not server.get("has_ports") or server.get("deleted"):
+        return None
+    names = server["security_groups"] if groups is None else groups
+    return [{"name": n} for n in names] or None
+
+
+def network_parts(compute, servers: list[dict]) -> tuple[dict, dict]:
+    """Addresses and security group names for a page, each in one call to Neutron; none
+    for servers without ports."""
+    ids = [s["id"] for s in servers if s.get("has_ports") and s["vm_state"] != "building"]
+    if not ids:
+        return {}, {}
+    return (compute.network.server_addresses(ids),
+            compute.network.server_security_groups(ids))
+
+
 def server_view(opts: ViewOptions, server: dict, addresses: dict | None,
-                show: bool = False) -> dict:
+                show: bool = False, groups: list[str] | None = None) -> dict:
     """The detailed view of one server (GET /servers/{id} and /servers/detail)."""
     st = status(server)
     building = server["vm_state"] == "building" or server.get("deleted")
@@ -127,8 +146,9 @@ def server_view(opts: ViewOptions, server: dict, addresses: dict | None,
     view["key_name"] = server.get("key_name")
     view["OS-SRV-USG:launched_at"] = server.get("launched_at")
     view["OS-SRV-USG:terminated_at"] = server.get("terminated_at")
-    if show and server.get("has_ports") and not server.get("deleted"):
-        view["security_groups"] = [{"name": n} for n in server["security_groups"]]
+    shown_groups = _groups(server, groups)
+    if show and shown_groups:
+        view["security_groups"] = shown_groups
     if opts.admin:
         view["OS-EXT-SRV-ATTR:host"] = server.get("host")
         view["OS-EXT-SRV-ATTR:instance_name"] = server["instance_name"]
@@ -148,9 +168,9 @@ def server_view(opts: ViewOptions, server: dict, addresses: dict | None,
     view["OS-EXT-STS:power_state"] = server["power_state"]
     view["os-extended-volumes:volumes_attached"] = []
     _add_late_fields(opts, server, view, show)
-    if not show and server.get("has_ports") and not server.get("deleted"):
+    if not show and shown_groups:
         # detail adds the groups for all servers at the end, as Nova does
-        view["security_groups"] = [{"name": n} for n in server["security_groups"]]
+        view["security_groups"] = shown_groups
     return view
 
 

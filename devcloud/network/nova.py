@@ -9,7 +9,7 @@ import ipaddress
 from . import ports, secgroups, subnets
 from .association import disassociate_port
 from .core import HOST
-from .util import CloudError, not_found
+from .util import CloudError, bump, not_found
 
 SERVER_OWNER = "compute:nova"
 PRESERVE = "network_preserved_ports"  # ports the user made: unbound, not deleted, on delete
@@ -22,7 +22,8 @@ class NovaInterface:
 
     def create_server_port(self, project_id: str, *, network_id: str | None = None,
                            port_id: str | None = None, device_id: str,
-                           security_groups: list | None = None, host: str = HOST) -> dict:
+                           security_groups: list | None = None, host: str = HOST,
+                           fixed_ip: str | None = None) -> dict:
         state = self.state
         if port_id:
             port = state["ports"].get(port_id)
@@ -41,6 +42,7 @@ class NovaInterface:
             raise not_found("networks", network_id)
         groups = secgroups.resolve(state, None, project_id, security_groups or ["default"])
         return ports.build(state, project_id=project_id, network=network,
+                           fixed_ips=[{"ip_address": fixed_ip}] if fixed_ip else None,
                            device_id=device_id, device_owner=SERVER_OWNER,
                            security_groups=groups, host=host)
 
@@ -58,6 +60,20 @@ class NovaInterface:
                 ports.delete(state, port)
         state.store.touch()
         return out
+
+    def release_server_port(self, device_id: str, port_id: str) -> bool:
+        """One port off the server (interface detach): deleted if Nova made it, unbound if
+        the user brought it. False if the server has no such port."""
+        state = self.state
+        port = state["ports"].get(port_id)
+        if port is None or port["device_id"] != device_id:
+            return False
+        if state.store[PRESERVE].pop(port_id, None) is not None:
+            ports.unbind(state, port)
+        else:
+            ports.delete(state, port)
+        state.store.touch()
+        return True
 
     def server_ports(self, device_id: str) -> list[dict]:
         return [dict(p) for p in self.state.ports_of(device_id)]
@@ -95,6 +111,41 @@ class NovaInterface:
                     entries.append(_address(fip["floating_ip_address"], "floating", mac))
             out[device_id] = addresses
         return out
+
+    def server_security_groups(self, device_ids: list[str]) -> dict[str, list[str]]:
+        """The names of the groups on each server's ports, port by port and not merged
+        (a server with two ports in "default" shows it twice, as Nova does); a group
+        without a name by its id. Index lookups only."""
+        groups = self.state["security_groups"]
+        out: dict[str, list[str]] = {}
+        for device_id in device_ids:
+            names: list[str] = []
+            for port in self.state.ports_of(device_id):
+                for group_id in port.get("security_groups", []):
+                    if group_id in groups:
+                        names.append(groups[group_id].get("name") or group_id)
+            out[device_id] = names
+        return out
+
+    def find_security_group(self, project_id: str, ref: str) -> dict | None:
+        """neutronclient's find_resourceid_by_name_or_id as Nova calls it: an id the
+        project owns, else the project's group of that name."""
+        state = self.state
+        group = state["security_groups"].get(ref)
+        if group is not None and group["project_id"] == project_id:
+            return dict(group)
+        mine = [state["security_groups"][g]
+                for g in state.owned["security_groups"].get(project_id, ())]
+        found = next((g for g in mine if g["name"] == ref), None)
+        if found is None and ref == "default":
+            found = secgroups.ensure_default(state, project_id)
+        return dict(found) if found else None
+
+    def set_port_security_groups(self, port_id: str, group_ids: list[str]) -> None:
+        port = self.state["ports"][port_id]
+        port["security_groups"] = list(group_ids)
+        bump(port)
+        self.state.store.touch()
 
     def dhcp_server_ip(self, subnet_id: str) -> str | None:
         subnet = self.state["subnets"].get(subnet_id)
