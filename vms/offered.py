@@ -188,8 +188,9 @@ class State:
 
 def state_of(server) -> State:
     """The state the rules read, from a list row (vms.rows.row) or a server object
-    (openstacksdk's Server or vms.servers.Server: both name the fields the same)."""
-    if isinstance(server, dict):
+    (openstacksdk's Server or vms.servers.Server: both name the fields the same; an
+    openstacksdk Resource is a dict too, keyed differently, hence `type(...) is dict`)."""
+    if type(server) is dict:
         vm = server.get("vm_state") or _VM_STATE_OF_STATUS.get(server.get("status"), "")
         return State(vm, server.get("task_state") or None, bool(server.get("locked")),
                      bool(server.get("launched", vm not in ("building", ""))))
@@ -246,7 +247,8 @@ def offered(server, perms) -> list[Action]:
 def buttons(server, perms) -> list[dict]:
     """offered(), as templates show it: name, label, kind, url, what (the confirmation's
     sentence), danger."""
-    sid = server["id"] if isinstance(server, dict) else server.id
-    name = server.get("name", "") if isinstance(server, dict) else server.name
+    row = type(server) is dict
+    sid = server["id"] if row else server.id
+    name = server.get("name", "") if row else server.name
     return [{"name": a.name, "label": a.label, "kind": a.kind, "url": a.url(sid),
              "what": a.says(name), "danger": a.danger} for a in offered(server, perms)]

@@ -6,7 +6,7 @@ server's timeline as the poller (in this process) sees them."""
 import pytest
 
 from portal.models import AuditEvent
-from vms import tasks
+from vms import offered, tasks
 from vms.models import ActionRun
 
 from .helpers import text, wait_for
@@ -46,10 +46,7 @@ def audited(action, server) -> bool:
 def offered_on_detail(client, server) -> set[str]:
     body = client.get(f"/servers/{server.id}/").content.decode()
     actions = body.split('data-testid="actions"', 1)[1].split("</nav>", 1)[0]
-    return {a for a in ("start", "stop", "reboot", "hard_reboot", "pause", "unpause",
-                        "suspend", "resume", "shelve", "unshelve", "rescue", "unrescue",
-                        "lock", "unlock", "delete", "shelve_offload")
-            if f'data-testid="{a}"' in actions}
+    return {a.name for a in offered.TABLE if f'data-testid="{a.name}"' in actions}
 
 
 def settled(conn, server, action, status, timeout=90) -> ActionRun:

@@ -128,3 +128,13 @@ def test_rows_and_server_objects_read_the_same():
         "stopped", None, True, True)
     # A row kept before rows carried vm_state: Nova's status says it.
     assert table.state_of({"status": "PAUSED", "task_state": ""}).vm_state == "paused"
+
+
+def test_an_openstacksdk_server_reads_as_its_attributes():
+    """openstacksdk's Server is a dict too (keyed by its own names): read as an object."""
+    from openstack.compute.v2.server import Server as SdkServer
+
+    sdk = SdkServer(id="b" * 32, status="ACTIVE", vm_state="active", locked=True,
+                    launched_at="2026-01-01T00:00:00.000000")
+    assert table.state_of(sdk) == table.State("active", None, True, True)
+    assert {a.name for a in offered(sdk, MEMBER)} == {"unlock"}

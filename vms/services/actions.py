@@ -67,7 +67,7 @@ ACTION_REFUSALS = [
     (r"while it is in launched_at", "The server has not finished building yet."),
     (r"Cannot rescue a volume-backed instance",
      "A server that boots from a volume cannot be rescued here."),
-    (r"Image .* is unacceptable|UnsupportedRescueImage|cannot be used as a rescue image",
+    (r"[Rr]escue image .* is not supported",  # nova.exception.UnsupportedRescueImage
      "That image cannot be used to rescue this server. Pick another one."),
     (r"Policy doesn't allow (\S+) to be performed",
      "Your role in this project may not do that ({0})."),
