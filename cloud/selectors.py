@@ -40,11 +40,17 @@ def has_cinder(conn) -> bool:
 
 # --- the services ----------------------------------------------------------------------
 
+def _when(stamp: str | None) -> str | None:
+    """Nova's "2026-12-01T13:19:14.000000" and Neutron's "2026-12-01 13:19:14" alike:
+    "2026-12-01 13:19:14" (UTC, as both keep them)."""
+    return stamp.replace("T", " ").split(".")[0].rstrip("Z") if stamp else None
+
+
 def _nova_service(r: dict) -> topology.Service:
     return topology.Service(
         key=f"nova-{r['id']}", source="nova", id=str(r["id"]), binary=r["binary"],
         host=r["host"], up=r["state"] == "up", enabled=r["status"] == "enabled",
-        heartbeat=r.get("updated_at"), disabled_reason=r.get("disabled_reason"),
+        heartbeat=_when(r.get("updated_at")), disabled_reason=r.get("disabled_reason"),
         zone=r.get("zone"), forced_down=bool(r.get("forced_down")))
 
 
@@ -58,7 +64,7 @@ def _agents(conn) -> list[topology.Service]:
     return [topology.Service(
         key=f"agent-{r['id']}", source="neutron", id=r["id"], binary=r["binary"],
         host=r["host"], up=bool(r["alive"]), enabled=bool(r["admin_state_up"]),
-        heartbeat=r.get("heartbeat_timestamp"), zone=r.get("availability_zone"))
+        heartbeat=_when(r.get("heartbeat_timestamp")), zone=r.get("availability_zone"))
         for r in rows]
 
 
@@ -68,7 +74,7 @@ def _cinder(conn) -> list[topology.Service]:
         key="cinder-" + "".join(c if c.isalnum() else "-" for c in f"{r['binary']}-{r['host']}"),
         source="cinder", id=f"{r['binary']}@{r['host']}", binary=r["binary"], host=r["host"],
         up=r["state"] == "up", enabled=r["status"] == "enabled",
-        heartbeat=r.get("updated_at"), disabled_reason=r.get("disabled_reason"),
+        heartbeat=_when(r.get("updated_at")), disabled_reason=r.get("disabled_reason"),
         zone=r.get("zone")) for r in rows]
 
 

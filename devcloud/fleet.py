@@ -94,7 +94,9 @@ def _heartbeat(rec: dict, at: datetime) -> datetime:
 
 
 def stop_heartbeat(cloud, host: str, binary: str, ago: float) -> None:
-    change(cloud, host, binary, stopped_at=(now() - timedelta(seconds=ago)).isoformat())
+    # Nova's and Neutron's tables keep whole seconds
+    stopped = (now() - timedelta(seconds=ago)).replace(microsecond=0)
+    change(cloud, host, binary, stopped_at=stopped.isoformat())
 
 
 def start_heartbeat(cloud, host: str, binary: str) -> None:
