@@ -18,6 +18,7 @@ the page naming the file and line, never an error page.
 import logging
 
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from openstack import exceptions as os_exc
 
 from portal import reads
@@ -169,6 +170,14 @@ def _getter(proxy, path):
     return lambda: reads.get(proxy, path, microversion=PLACEMENT_MV)
 
 
+def servers_url() -> str | None:
+    """The admin list of every project's servers (vms app), which filters by host."""
+    try:
+        return reverse("vms:admin_servers")
+    except NoReverseMatch:
+        return None
+
+
 # --- the page --------------------------------------------------------------------------
 
 def _pools(conn, physnets) -> list[dict]:
@@ -219,7 +228,8 @@ def cloud_page(actor) -> dict:
     pools = found.get("pools", [])
     physnets = [{"physnet": p, "pools": [x for x in pools if x["physnet"] == p.name]}
                 for p in (glob.physnets if glob else ())]
-    return {"layout": layout, "inventory": inv, "inventory_error": inv_error,
+    return {"layout": layout, "servers_url": servers_url(),
+            "inventory": inv, "inventory_error": inv_error,
             "inventory_path": settings.PORTAL_KOLLA_INVENTORY,
             "globals": glob, "globals_error": glob_error, "physnets": physnets,
             "has_cinder": "cinder" in found, "unavailable": list(unavailable.values()),

@@ -13,17 +13,13 @@ What it costs, all concurrent:
 
 from collections import Counter
 
-from django.urls import NoReverseMatch, reverse
-
 from portal import reads
 from portal.cloud import gather
 
-from .selectors import has_cinder
+from .selectors import has_cinder, servers_url
 
 SERVERS_MV = "2.47"   # the server's flavor (vcpus, ram) embedded in the list
 SORTS = ("name", "servers", "vcpus", "ram", "floating_ips", "volumes", "gigabytes")
-# The admin list of every project's servers (vms app), filtered to the project.
-ADMIN_SERVERS_URL = "vms:admin_list"
 
 
 def _servers(conn) -> list[dict]:
@@ -64,10 +60,8 @@ def _cell(used: int, limit) -> dict:
 
 
 def _servers_link(project_id: str) -> str | None:
-    try:
-        return f"{reverse(ADMIN_SERVERS_URL)}?project={project_id}"
-    except NoReverseMatch:
-        return None
+    base = servers_url()
+    return f"{base}?project={project_id}" if base else None
 
 
 def projects_page(actor, sort: str = "name", direction: str = "asc") -> dict:

@@ -46,6 +46,7 @@ def test_groups_inferred_from_the_apis(portal_settings, cloud):
     host, service_id = compute_host(cloud)
     compute = _section(resp, "compute")
     assert host in compute and f'id="nova-{service_id}"' in compute
+    assert f'href="/servers/admin/?host={host}"' in compute
     assert "nova-scheduler" in _section(resp, "control")
     # Warm (the first look at Placement discovers its versions): Nova's services,
     # Neutron's agents, Placement's providers (and Cinder's services).
@@ -143,6 +144,9 @@ def test_usage_across_projects_sorted_with_links(portal_settings, cloud):
     listed = re.findall(r'data-testid="project" data-project="([^"]+)"', by_name)
     assert listed == sorted(listed, key=str.lower)
     assert 'aria-sort="ascending"' in by_name
+    # Each project's row links to its servers in the admin list of every project's servers.
+    demo = cloud.connect("demo").current_project_id
+    assert f'href="/servers/admin/?project={demo}"' in by_name
     # A sort key that is not a column is the name order, not an error.
     assert login(cloud, "admin").get("/admin/cloud/usage/?sort=%00").status_code == 200
 
