@@ -152,7 +152,16 @@ def _limits(conn) -> dict:
             "ram": (a.total_ram_used, a.total_ram)}
 
 
-def _chosen_image(conn, image_id: str, project_id: str):
+def _usable_image(image, actor) -> bool:
+    """An image the project may boot: its own, a public or community one, or one shared
+    with it (a member's token lists only those; an admin's lists every project's private
+    and shared images too, which are not this project's to use)."""
+    if image.owner == actor.project_id or image.visibility in ("public", "community"):
+        return True
+    return image.visibility == "shared" and not actor.perms.is_admin
+
+
+def _chosen_image(conn, image_id: str, actor):
     """An image named by "Launch" on the images page (?image=) that the default list
     leaves out: another project's community image. Anything the project may not use
     (or that is not active) is not offered."""
@@ -160,8 +169,7 @@ def _chosen_image(conn, image_id: str, project_id: str):
         image = conn.image.get_image(image_id)
     except os_exc.NotFoundException:
         return None
-    usable = image.visibility in ("public", "community") or image.owner == project_id
-    return image if usable and image.status == "active" else None
+    return image if _usable_image(image, actor) and image.status == "active" else None
 
 
 def launch_options(actor, image_id: str | None = None) -> dict:
@@ -172,7 +180,8 @@ def launch_options(actor, image_id: str | None = None) -> dict:
     got = gather(
         flavors=lambda: sorted(conn.compute.flavors(details=True),
                                key=lambda f: (f.vcpus, f.ram, f.disk, f.name)),
-        images=lambda: [i for i in conn.image.images() if i.status == "active"],
+        images=lambda: [i for i in conn.image.images()
+                        if i.status == "active" and _usable_image(i, actor)],
         networks=lambda: _networks(conn),
         subnets=lambda: list(conn.network.subnets()),
         keypairs=lambda: list(conn.compute.keypairs()),
@@ -181,7 +190,7 @@ def launch_options(actor, image_id: str | None = None) -> dict:
         limits=lambda: _limits(conn),
     )
     if image_id and image_id not in {i.id for i in got["images"]}:
-        if chosen := _chosen_image(conn, image_id, actor.project_id):
+        if chosen := _chosen_image(conn, image_id, actor):
             got["images"].append(chosen)
     cidrs: dict[str, list] = {}
     for s in got["subnets"]:

@@ -1,6 +1,7 @@
 """By clicking in Chromium: an image uploaded from a file with its progress bar moving
 (the browser's upload throttled so that it takes a few seconds), the image's page after
-it, then "Launch" on the images list opening the launch form with that image chosen."""
+it, the row appearing live on an images list open beside it, then "Launch" on the images
+list opening the launch form with that image chosen."""
 
 import os
 import re
@@ -44,6 +45,9 @@ def test_upload_with_progress_then_launch_from_it(page, live_portal, cloud, disk
     page.wait_for_selector("[data-testid=error-name]")
     assert page.eval_on_selector("[data-testid=file]", "el => el.files.length") == 1
 
+    beside = page.context.new_page()               # the list, open while the upload runs
+    beside.goto(f"{live_portal.url}/images/")
+    beside.wait_for_selector("body[data-live=open]")   # its event socket is up
     page.fill("#id_name", name)
     throttle_uploads(page, 1024 * 1024)             # ~3 s for the file
     page.click("[data-testid=upload-submit]")
@@ -59,6 +63,11 @@ def test_upload_with_progress_then_launch_from_it(page, live_portal, cloud, disk
     image_id = page.url.rstrip("/").rsplit("/", 1)[1]
     image = cloud.connect("alice").image.get_image(image_id)
     assert (image.status, image.size) == ("active", SIZE)
+    live_row = beside.locator(f"#image-{image_id}")
+    live_row.wait_for()                             # added, then replaced when active
+    beside.wait_for_function(
+        f"() => document.querySelector('#image-{image_id}').dataset.status === 'active'")
+    assert name in live_row.inner_text()
 
     page.click("nav.sidebar >> text=Images")
     page.click(f"[data-testid=launch-{image_id}]")

@@ -1,0 +1,70 @@
+"""Who may reach what: every images URL answers 404 for another project's private (or
+shared) image, whatever the token could read (an admin's reads them all); another
+project's public or community image may be looked at and launched, never changed; readers
+and helpdesk change nothing (403)."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+CHANGES = [("post", "visibility/", {"visibility": "community"}), ("post", "delete/", {})]
+
+
+@pytest.mark.parametrize("who", ["bob", "admin"])
+def test_another_projects_private_image_is_404_on_every_url(as_, make_image, cloud, who):
+    image = make_image("alice", "-private", visibility="private")
+    shared = make_image("alice", "-shared", visibility="shared")
+    client = as_(who)
+    for target in (image, shared):
+        assert client.get(f"/images/{target.id}/").status_code == 404
+        for method, path, data in CHANGES:
+            resp = getattr(client, method)(f"/images/{target.id}/{path}", data)
+            assert resp.status_code == 404, (who, path)
+    page = client.get(f"/servers/launch/?image={image.id}").content.decode()
+    assert f'<option value="{image.id}"' not in page
+    still = cloud.connect("alice").image.get_image(image.id)
+    assert (still.visibility, still.status) == ("private", "active")
+
+
+def test_another_projects_public_image_is_seen_not_changed(as_, make_image, cloud):
+    public = make_image("admin", "-public", visibility="public")
+    community = make_image("bob", "-community", visibility="community")
+    alice = as_("alice")
+    for image in (public, community):
+        page = alice.get(f"/images/{image.id}/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert 'data-testid="delete"' not in html and "visibility-form" not in html
+        assert 'data-testid="launch"' in html
+        for method, path, data in CHANGES:
+            assert getattr(alice, method)(f"/images/{image.id}/{path}", data).status_code \
+                == 404
+    assert cloud.connect("admin").image.get_image(public.id).visibility == "public"
+
+
+def test_an_id_that_cannot_be_one_is_404_before_glance(as_):
+    alice = as_("alice")
+    assert alice.get("/images/" + "x" * 300 + "/").status_code == 404
+    assert alice.get("/images/?marker=" + "%" * 10).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["reader", "helpdesk"])
+def test_readers_and_helpdesk_change_nothing(as_, make_image, cloud, who):
+    """The reader is in demo: demo's own image; helpdesk is in admin: admin's own."""
+    owner = "demo" if who == "reader" else "admin"
+    image = make_image(owner, "-mine", visibility="private")
+    client = as_(who)
+    listed = client.get("/images/")
+    assert listed.status_code == 200
+    if who == "reader":                 # the project's images, without changing links
+        html = listed.content.decode()
+        assert f'id="image-{image.id}"' in html
+        assert "Upload image" not in html and f"launch-{image.id}" not in html
+        detail = client.get(f"/images/{image.id}/").content.decode()
+        assert 'data-testid="delete"' not in detail and "visibility-form" not in detail
+    for method, path, data in CHANGES:
+        assert getattr(client, method)(f"/images/{image.id}/{path}", data).status_code \
+            == 403
+    assert client.get("/images/upload/").status_code == 403
+    still = cloud.connect(owner).image.get_image(image.id)
+    assert (still.visibility, still.status) == ("private", "active")
