@@ -36,7 +36,8 @@ def start_portal(tmp: Path) -> tuple[subprocess.Popen, str]:
                REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
                KEYSTONE_URL=realcloud.KEYSTONE,
                OS_CLIENT_CONFIG_FILE=str(realcloud.clouds_yaml(realcloud.REALCLOUD_DIR)),
-               OS_CLOUD="os-admin", ALLOWED_HOSTS="127.0.0.1", SESSION_COOKIE_SECURE="0")
+               OS_CLOUD="os-admin", ALLOWED_HOSTS="127.0.0.1", SESSION_COOKIE_SECURE="0",
+               SECURE_SSL_REDIRECT="0")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env,
                    check=True)
     port = free_port()

@@ -85,7 +85,8 @@ def stack(tmp: Path, build_delay: float = 1.0, worker: bool = True,
                    REDIS_URL=REDIS_URL,
                    KEYSTONE_URL=dc.auth_url, OS_CLIENT_CONFIG_FILE=str(dc.clouds_yaml),
                    OS_CLOUD="devcloud-portal", ALLOWED_HOSTS="127.0.0.1",
-                   SESSION_COOKIE_SECURE="0", DJANGO_SETTINGS_MODULE="portal.settings",
+                   SESSION_COOKIE_SECURE="0", SECURE_SSL_REDIRECT="0",
+                   DJANGO_SETTINGS_MODULE="portal.settings",
                    PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING", **extra_env)
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
                        cwd=ROOT, env=env, check=True)

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     # /healthz, /readyz, /metrics: before the HTTPS redirect and the Host check (probes.py)
     "portal.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +162,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # while servers are in transition, 30 s otherwise); a tick not run within 5 s is dropped.
 # One queue per deployment sharing a Redis (test runs side by side use their own).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PORTAL_CELERY_QUEUE", "celery")
+# Beat's scheduler touches a heartbeat file after each tick (the beat healthcheck).
+CELERY_BEAT_SCHEDULER = "portal.beat.HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "vms-poll": {"task": "vms.tasks.poll", "schedule": 1.0, "options": {"expires": 5}},
     "consoles-close-lost": {"task": "consoles.tasks.close_lost", "schedule": 60.0,
@@ -171,6 +174,39 @@ CELERY_BEAT_SCHEDULE = {
                     "schedule": float(os.environ.get("PORTAL_CLOUD_WATCH_INTERVAL", "30")),
                     "options": {"expires": 25}},
 }
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else from the portal
+# itself, no inline script or style anywhere (htmx's indicator styles are in portal.css,
+# its eval is off), WebSockets back to the portal, images also as data:/blob: (noVNC's
+# cursor, SPICE's video), never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# HTTPS behind the TLS proxy. uvicorn takes the scheme from X-Forwarded-Proto of the
+# proxies in FORWARDED_ALLOW_IPS (portal/serve.py), so request.is_secure() is right without
+# SECURE_PROXY_SSL_HEADER; set that ("HTTP_X_FORWARDED_PROTO,https") only for a server that
+# does not. HSTS is sent on HTTPS answers only. Off in the demo and under DEBUG.
+_production = not (DEBUG or DEMO)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _production)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS",
+                                         "31536000" if _production else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _production)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _production)
+if _header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = tuple(part.strip() for part in _header.split(",", 1))
 
 # Sessions are server-side (database); the cookie holds only the session id.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -239,7 +275,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"] + [
     ]
     if (NODE_MODULES / path).exists()
 ]
-WHITENOISE_USE_FINDERS = True
+# The image collects the static files at build time (PORTAL_STATIC_COLLECTED=1 there):
+# hashed, compressed names served by WhiteNoise from STATIC_ROOT, far-future cached. From
+# a checkout (the demo, the tests), WhiteNoise serves them from where they are (finders).
+STATIC_COLLECTED = env_bool("PORTAL_STATIC_COLLECTED", False)
+STATIC_ROOT = Path(os.environ.get("PORTAL_STATIC_ROOT", STATIC_ROOT))
+if STATIC_COLLECTED:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "portal:login"

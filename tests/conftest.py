@@ -170,7 +170,7 @@ def portal_env(cloud: CloudTarget, db_path: Path) -> dict:
         DATABASE_URL=os.environ.get("LIVE_DATABASE_URL", f"sqlite:///{db_path}"),
         REDIS_URL=os.environ["REDIS_URL"], KEYSTONE_URL=cloud.auth_url,
         OS_CLIENT_CONFIG_FILE=str(cloud.clouds_yaml), OS_CLOUD=cloud.service_cloud,
-        ALLOWED_HOSTS="127.0.0.1,localhost", SESSION_COOKIE_SECURE="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost", SESSION_COOKIE_SECURE="0", SECURE_SSL_REDIRECT="0",
         DJANGO_SETTINGS_MODULE="portal.settings", PYTHONUNBUFFERED="1",
         # the demo's plain lines, which the log tests read (test_logging.py: JSON too)
         PORTAL_LOG_FORMAT="text")

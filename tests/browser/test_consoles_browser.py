@@ -76,7 +76,8 @@ def test_novnc_page_draws_the_server_screen_and_is_audited(page, live_portal, cl
     page.wait_for_selector('[data-testid=console-state][data-state="connected"]')
     # 1:1 pixels for the screenshot comparison.
     page.uncheck('[data-action="scale"]')
-    page.wait_for_function(f"({CANVAS_LIT})('[data-screen]') > 1000", timeout=10000)
+    page.wait_for_function(f"(sel) => ({CANVAS_LIT})(sel) > 1000", arg="[data-screen]",
+                           timeout=10000)
     canvas = page.locator("[data-screen] canvas")
     shot = Image.open(io.BytesIO(canvas.screenshot(path=str(tmp_path / "novnc.png"))))
     if cloud.is_devcloud:
@@ -230,7 +231,8 @@ def open_spice(page, portal, cloud, srv):
         page.inner_text("[data-testid=console-error]")
     page.wait_for_selector('[data-testid=console-state][data-state="connected"]',
                            timeout=20000)
-    page.wait_for_function(f"({CANVAS_LIT})('[data-screen]') > 100", timeout=20000)
+    page.wait_for_function(f"(sel) => ({CANVAS_LIT})(sel) > 100", arg="[data-screen]",
+                           timeout=20000)
 
 
 @pytest.mark.qemu

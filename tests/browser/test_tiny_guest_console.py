@@ -54,7 +54,8 @@ def test_console_page_shows_the_guest_login_prompt_and_typing_runs_commands(
         page.wait_for_selector('[data-testid=console-state][data-state="connected"]',
                                timeout=20000)
         page.uncheck('[data-action="scale"]')        # 1:1 pixels: qemu's 720x400 text mode
-        page.wait_for_function(f"({CANVAS_LIT})('[data-screen]') > 2000", timeout=20000)
+        page.wait_for_function(f"(sel) => ({CANVAS_LIT})(sel) > 2000", arg="[data-screen]",
+                               timeout=20000)
         canvas = page.locator("[data-screen] canvas")
         size = page.evaluate("() => { const c = document.querySelector('[data-screen] canvas');"
                              " return [c.width, c.height]; }")
@@ -103,6 +104,7 @@ def test_the_guests_spice_console_connects_and_draws(page, tiny_cloud, tmp_path)
             raise AssertionError(f"SPICE never connected: state {shown!r}, message "
                                  f"{notice.inner_text() if notice.count() else None!r}") \
                 from exc
-        page.wait_for_function(f"({CANVAS_LIT})('[data-screen]') > 2000", timeout=60000)
+        page.wait_for_function(f"(sel) => ({CANVAS_LIT})(sel) > 2000", arg="[data-screen]",
+                               timeout=60000)
         SHOTS.mkdir(exist_ok=True)
         page.locator("[data-screen]").screenshot(path=str(SHOTS / "tiny-guest-spice.png"))

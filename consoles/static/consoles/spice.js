@@ -9,6 +9,17 @@ import {
 } from "./common.js";
 import { CTRL_ALT_DEL, keyStrokes, spiceScancode } from "./typing.js";
 
+// spice-html5 places a video stream's <video> with setAttribute("style", ...), an inline
+// style the portal's CSP refuses. The same declarations through the CSSOM are allowed.
+const setAttribute = HTMLVideoElement.prototype.setAttribute;
+HTMLVideoElement.prototype.setAttribute = function placeVideo(name, value) {
+  if (String(name).toLowerCase() === "style") {
+    this.style.cssText = value;
+    return undefined;
+  }
+  return setAttribute.call(this, name, value);
+};
+
 // The inputs channel opens a moment after the screen: wait for it a little.
 async function readyInputs(conn, ms = 5000) {
   const until = Date.now() + ms;
