@@ -10,7 +10,7 @@ infra (versions, limits, quota sets, services, hypervisors, zones), bootlog, net
 from aiohttp import web
 
 from ..cloud import Cloud
-from . import actions, flavor_access, flavors, infra, interfaces, keypairs, servers
+from . import actions, flavor_access, flavors, infra, interfaces, keypairs, security, servers
 from .service import Compute
 
 PREFIX = "/compute/v2.1"
@@ -20,5 +20,6 @@ def setup(app: web.Application, cloud: Cloud) -> None:
     compute = Compute(cloud)
     cloud.services["compute"] = compute
     r = app.router
-    for module in (infra, servers, actions, interfaces, flavors, flavor_access, keypairs):
+    for module in (infra, servers, actions, interfaces, security, flavors, flavor_access,
+                   keypairs):
         module.routes(r, PREFIX)

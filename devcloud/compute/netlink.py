@@ -35,6 +35,9 @@ class NullNetwork:
     def server_security_groups(self, device_ids):
         return {}
 
+    def server_security_group_details(self, device_id):
+        return []
+
     def dhcp_server_ip(self, subnet_id):
         return None
 

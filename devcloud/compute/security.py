@@ -1,13 +1,14 @@
 """POST /servers/{id}/action addSecurityGroup / removeSecurityGroup: Nova changes the
 groups of every port of the server in Neutron (network/security_group_api.py), with no lock
-or state check and no instance action; its errors are Nova's words for Neutron's answers."""
+or state check and no instance action; its errors are Nova's words for Neutron's answers.
+GET /servers/{id}/os-security-groups: the groups of its ports in Nova's format."""
 
 import uuid
 
 from aiohttp import web
 
 from ..errors import CloudError
-from .api import invalid_input, policy_error
+from .api import compute_of, invalid_input, json_response, nova, policy_error
 
 
 def _name(action: str, args) -> str:
@@ -78,3 +79,45 @@ def remove(request, compute, server, args):
 
 
 ACTIONS = {"addSecurityGroup": add, "removeSecurityGroup": remove}
+
+
+# --- GET /servers/{id}/os-security-groups ------------------------------------------------
+
+def _rule_view(network, rule: dict) -> dict | None:
+    """A Neutron ingress rule as Nova's security group API shows it."""
+    protocol = rule["protocol"]
+    low, high = rule.get("port_range_min"), rule.get("port_range_max")
+    if protocol and low is None and high is None:
+        low, high = (1, 65535) if protocol.upper() in ("TCP", "UDP") else (-1, -1)
+    view = {"id": rule["id"], "parent_group_id": rule["security_group_id"],
+            "ip_protocol": protocol, "from_port": low, "to_port": high, "group": {},
+            "ip_range": {}}
+    if rule.get("remote_group_id"):
+        source = network.security_group(rule["remote_group_id"])
+        if source is None:
+            return None
+        view["group"] = {"name": source["name"], "tenant_id": source["project_id"]}
+    else:
+        view["ip_range"] = {"cidr": rule.get("remote_ip_prefix") or "0.0.0.0/0"}
+    return view
+
+
+def group_view(network, group: dict) -> dict:
+    rules = [_rule_view(network, r) for r in group.get("security_group_rules", [])
+             if r["direction"] == "ingress"]
+    return {"id": group["id"], "description": group["description"], "name": group["name"],
+            "tenant_id": group["project_id"], "rules": [r for r in rules if r]}
+
+
+@nova
+async def list_server_groups(request):
+    compute = compute_of(request)
+    server = compute.get(request.match_info["server_id"], request["ctx"])
+    groups = [group_view(compute.network, g)
+              for g in compute.network.server_security_group_details(server["id"])]
+    groups.sort(key=lambda g: (g["tenant_id"], g["name"]))
+    return json_response({"security_groups": groups})
+
+
+def routes(r, prefix: str) -> None:
+    r.add_get(f"{prefix}/servers/{{server_id}}/os-security-groups", list_server_groups)

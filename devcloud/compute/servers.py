@@ -4,7 +4,7 @@ from aiohttp import web
 
 from ..errors import CloudError
 from ..routes import add_resource
-from . import create, listing
+from . import create, instance_actions, listing
 from .api import body_of, compute_of, invalid_input, json_response, mv, nova, require_member
 from .states import check_lock, check_state
 from .views import ViewOptions, network_parts, server_view, summary_view
@@ -184,19 +184,13 @@ async def delete_metadata_item(request):
 
 @nova
 async def list_instance_actions(request):
-    server = _server(request)
-    actions = list(reversed(server.get("actions", [])))
-    return json_response({"instanceActions": actions})
+    return json_response(instance_actions.listed(request, _server(request)))
 
 
 @nova
 async def show_instance_action(request):
-    server = _server(request)
-    rid = request.match_info["request_id"]
-    for action in server.get("actions", []):
-        if action["request_id"] == rid:
-            return json_response({"instanceAction": {**action, "events": []}})
-    raise CloudError(404, f"Action for request_id {rid} on instance {server['id']} not found")
+    return json_response(instance_actions.shown(request, _server(request),
+                                                request.match_info["request_id"]))
 
 
 def routes(r, prefix: str) -> None:

@@ -12,7 +12,7 @@ import string
 import uuid
 
 from ..errors import CloudError
-from . import bootlog, flavors
+from . import bootlog, flavors, instance_actions
 from .api import iso, iso_micro, now
 from .flows import FLOWS
 from .hosts import HOST
@@ -127,11 +127,7 @@ class Compute:
         self.store.touch()
 
     def record_action(self, server: dict, action: str, ctx, request_id: str) -> None:
-        stamp = iso_micro(now())
-        server.setdefault("actions", []).append({
-            "action": action, "instance_uuid": server["id"], "request_id": request_id,
-            "user_id": ctx.user_id, "project_id": server["project_id"], "start_time": stamp,
-            "message": None, "updated_at": stamp})
+        instance_actions.record(server, action, ctx, request_id)
 
     def new_server(self, ctx, spec: dict, name: str, launch_index: int,
                    reservation_id: str) -> dict:
@@ -236,12 +232,8 @@ class Compute:
         self.finish_actions(server, message="Error")
 
     def finish_actions(self, server: dict, message=None) -> None:
-        stamp = iso_micro(now())
-        for action in server.get("actions", []):
-            if action["updated_at"] == action["start_time"]:
-                action["updated_at"] = stamp
-                if message:
-                    action["message"] = message
+        instance_actions.finish(server, server.get("host") or HOST, message)
+        self.store.touch()
 
     # --- delete --------------------------------------------------------------
     def delete(self, server: dict) -> None:

@@ -127,6 +127,23 @@ class NovaInterface:
             out[device_id] = names
         return out
 
+    def server_security_group_details(self, device_id: str) -> list[dict]:
+        """Each group on each of the server's ports (port by port), with its rules."""
+        state = self.state
+        groups, rules = state["security_groups"], state["security_group_rules"]
+        out = []
+        for port in state.ports_of(device_id):
+            for group_id in port.get("security_groups", []):
+                if group_id in groups:
+                    out.append({**groups[group_id], "security_group_rules": [
+                        dict(rules[r]) for r in state.rules_by_group.get(group_id, {})
+                        if r in rules]})
+        return out
+
+    def security_group(self, group_id: str) -> dict | None:
+        group = self.state["security_groups"].get(group_id)
+        return dict(group) if group else None
+
     def find_security_group(self, project_id: str, ref: str) -> dict | None:
         """neutronclient's find_resourceid_by_name_or_id as Nova calls it: an id the
         project owns, else the project's group of that name."""
