@@ -71,6 +71,10 @@ def test_every_quota_is_a_bar_against_the_clouds_quotas(portal_settings, cloud):
             assert 'hx-trigger="htmx:wsAfterMessage from:body' in resp.content.decode()
         finally:
             admin.network.delete_network(net)
+            # Neutron made the project's default security group with its first network;
+            # it outlives the Keystone project unless deleted.
+            for group in admin.network.security_groups(project_id=project.id):
+                admin.network.delete_security_group(group)
             with suppress(Exception):
                 admin.compute.revert_quota_set(project.id)
             admin.network.delete_quota(project.id)
