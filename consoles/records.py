@@ -85,6 +85,12 @@ def open_count(user_id: str) -> int:
 LOST = "relay lost"
 
 
+def prune_ended_before(cutoff) -> int:
+    """Session records (and refusals) that ended before `cutoff`; open ones stay."""
+    deleted, _ = ConsoleSession.objects.filter(ended_at__lt=cutoff).delete()
+    return deleted
+
+
 def close_lost() -> int:
     """End the open sessions whose web process died (no heartbeat for conf.lost_after()):
     ended when last seen, "relay lost". Returns how many."""

@@ -75,9 +75,17 @@ def mint(binding: Binding, target: Target) -> str:
         via=binding.via, max_uses=SPICE_SOCKETS if binding.console_type == "spice-html5" else 1,
         sealed_target=_fernet(ticket).encrypt(json.dumps(asdict(target)).encode()).decode(),
         created_at=now, expires_at=now + timedelta(seconds=conf.ticket_ttl()))
-    # Spent and expired tickets are worthless; an hour's grace keeps recent ones inspectable.
-    ConsoleTicket.objects.filter(expires_at__lt=now - timedelta(hours=1)).delete()
+    prune_expired(now)
     return ticket
+
+
+def prune_expired(now=None) -> int:
+    """Spent and expired tickets are worthless; an hour's grace keeps recent ones
+    inspectable. Minting prunes, and so does beat's housekeeping (a portal where nobody
+    opens a console for a while still forgets the last ones)."""
+    now = now or timezone.now()
+    deleted, _ = ConsoleTicket.objects.filter(expires_at__lt=now - timedelta(hours=1)).delete()
+    return deleted
 
 
 def take(ticket: str, user_id: str, session_key: str | None) -> tuple[ConsoleTicket, Target]:

@@ -12,6 +12,12 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def prune_before(cutoff) -> int:
+    """Audit rows older than `cutoff` (the retention, PORTAL_AUDIT_RETENTION_DAYS)."""
+    deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
 def record(actor, action: str, target: str = "", detail: str = "") -> AuditEvent:
     """One audit row for what `actor` (a portal.actor.Actor) did."""
     return AuditEvent.objects.create(

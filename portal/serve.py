@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
     ap.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8000")))
     args = ap.parse_args(argv)
+    _check_settings()
     proxies = forwarded_allow_ips()
     uvicorn.run("portal.asgi:application", host=args.host, port=args.port,
                 loop="uvloop", http="httptools",
@@ -58,6 +59,17 @@ def main(argv: list[str] | None = None) -> None:
                 proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
                 # the portal's log format; one line per request is portal.request's
                 log_config=logs.uvicorn_config(), access_log=False)
+
+
+def _check_settings() -> None:
+    """A wrong clouds.yaml, cloud or console mode stops the web here (portal/checks.py)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from portal import checks
+
+    checks.at_start("web")
 
 
 if __name__ == "__main__":

@@ -168,6 +168,9 @@ CELERY_BEAT_SCHEDULE = {
     "vms-poll": {"task": "vms.tasks.poll", "schedule": 1.0, "options": {"expires": 5}},
     "consoles-close-lost": {"task": "consoles.tasks.close_lost", "schedule": 60.0,
                             "options": {"expires": 50}},
+    # Expired sessions, spent tickets, rows past their retention (portal/housekeeping.py).
+    "portal-housekeeping": {"task": "portal.tasks.housekeeping", "schedule": 3600.0,
+                            "options": {"expires": 3000}},
     # The cloud's services (Nova, Neutron agents, Cinder), one list call each, once per
     # slow tick: a service going down reaches the admins' open pages (cloud/watch.py).
     "cloud-watch": {"task": "cloud.tasks.watch",
@@ -244,6 +247,10 @@ PORTAL_PHYSNETS = env_list("PORTAL_PHYSNETS", "physnet1")
 PORTAL_KOLLA_INVENTORY = os.environ.get("PORTAL_KOLLA_INVENTORY", "")
 PORTAL_KOLLA_GLOBALS = os.environ.get("PORTAL_KOLLA_GLOBALS", "")
 PORTAL_CONSOLE_MODE = os.environ.get("PORTAL_CONSOLE_MODE", "proxy")  # or "direct"
+
+# How long rows are kept before beat's housekeeping prunes them (days; 0: for good).
+AUDIT_RETENTION_DAYS = int(os.environ.get("PORTAL_AUDIT_RETENTION_DAYS", "365"))
+TIMELINE_RETENTION_DAYS = int(os.environ.get("PORTAL_TIMELINE_RETENTION_DAYS", "90"))
 
 # Who may read /metrics (portal/metrics.py): these addresses or networks, or whoever sends
 # `Authorization: Bearer <PORTAL_METRICS_TOKEN>`.

@@ -40,6 +40,12 @@ def record(server_id: str, project_id: str, step: str, detail: str = "", *,
         return None
 
 
+def prune_before(cutoff) -> int:
+    """Timeline steps older than `cutoff` (PORTAL_TIMELINE_RETENTION_DAYS)."""
+    deleted, _ = TimelineEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
 def wants_floating_ip(server) -> bool:
     """Whether the portal launch that made this server asked for a floating IP (its
     request id is in the server's metadata)."""
