@@ -15,6 +15,7 @@ second or two): the steps it did not see are shown as passed, without a time.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -23,6 +24,9 @@ from . import offered
 from .models import ActionRun
 
 SHOWN = 5  # runs on the detail page
+# An action whose server shows no sign of it this long after the request (no task_state
+# seen, the status as before) is over: Nova refused it after accepting (a failed stop).
+GIVE_UP = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,11 @@ STARTED_BY = {flow.steps[0]: name for name, flow in FLOWS.items() if flow.steps}
 LABELS = {"requested": "Requested"}
 
 
-def _step(step: str, detail: str = "", at=None) -> dict:
-    return {"step": step, "at": (at or timezone.now()).isoformat(), "detail": detail}
+def _step(step: str, detail: str = "", at=None, asked: bool = False) -> dict:
+    step = {"step": step, "at": (at or timezone.now()).isoformat(), "detail": detail}
+    if asked:  # recorded as Nova accepted the request, not seen by the poller
+        step["asked"] = True
+    return step
 
 
 def requested(server, action: str, actor, detail: str = "", task_state: str = "",
@@ -75,11 +82,11 @@ def requested(server, action: str, actor, detail: str = "", task_state: str = ""
     """Nova accepted `action`: open its run (or, for an action without task_states,
     record it done with `result`). The task_state Nova answered with is its first step."""
     now = timezone.now()
-    steps = [_step("requested", detail, now)]
+    steps = [_step("requested", detail, now, asked=True)]
     if task_state:
-        steps.append(_step(task_state, at=now))
+        steps.append(_step(task_state, at=now, asked=True))
     if result:
-        steps.append(_step(result, at=now))
+        steps.append(_step(result, at=now, asked=True))
     return ActionRun.objects.create(
         server_id=server.id, project_id=server.project_id or actor.project_id,
         action=action, by=actor.user_name, request_id=actor.request_id,
@@ -114,11 +121,19 @@ def observe(server, run: ActionRun | None, polled_at) -> ActionRun | None:
         run.steps.append(_step(task))
         run.save(update_fields=["steps"])
         return run
-    # No task: the action is over, unless this poll's answer predates the request
-    # (its list call began before Nova accepted the action, and showed the old state).
+    # No task: the action is over, unless this poll's answer predates the request (its
+    # list call began before Nova accepted the action, and showed the old state), or
+    # nothing shows it began: an action Nova runs without a task_state (confirm resize)
+    # leaves the status as it was until it is done.
     if polled_at < run.started_at:
         return None
     flow = FLOWS.get(run.action)
+    begun = (server.status != run.from_status
+             or (flow is not None and server.status in flow.ends)
+             or any(not s.get("asked") for s in run.steps)
+             or timezone.now() - run.started_at > GIVE_UP)
+    if not begun:
+        return None
     run.result = server.status or ""
     run.failed = flow is not None and run.result not in flow.ends
     run.finished_at = timezone.now()

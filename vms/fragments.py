@@ -20,10 +20,9 @@ def row(r: dict) -> dict[str, str]:
     by_actions: dict[tuple, str] = {}
     out = {}
     for audience, perms in AUDIENCES.items():
-        buttons = offered.buttons(r, perms)
-        key = (perms.can_change, tuple(b["name"] for b in buttons))
+        key = (perms.can_change, tuple(a.name for a in offered.offered(r, perms)))
         if key not in by_actions:
-            by_actions[key] = rows.render_row(r, oob=True, perms=perms, actions=buttons)
+            by_actions[key] = rows.render_row(r, oob=True, perms=perms)
         out[audience] = by_actions[key]
     return out
 

@@ -1,9 +1,14 @@
 """One server as a list row: built from Nova's server (a view's or the poller's), kept in
 ServerState.row, rendered to the same <tr id="server-…"> by the page and by the poller."""
 
+from functools import lru_cache
+
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from . import offered
 from .names import UNKNOWN
 
 TRANSITIONAL = {"BUILD", "REBOOT", "HARD_REBOOT", "REBUILD", "RESIZE", "MIGRATING",
@@ -69,7 +74,29 @@ def for_template(r: dict) -> dict:
             "created_dt": parse_datetime(created) if isinstance(created, str) else created}
 
 
-def render_row(r: dict, oob: bool = False, perms=None, actions=()) -> str:
-    """The row as `perms` sees it, its menu offering `actions` (vms.offered.buttons)."""
-    return render_to_string("vms/_row.html", {"s": {**for_template(r), "actions": actions},
-                                              "oob": oob, "perms_": perms})
+@lru_cache(maxsize=256)
+def _menu_pattern(names: tuple[str, ...]) -> str:
+    """The row menu offering `names`, with placeholders for the server's id and name:
+    a list page has a handful of distinct menus (running, stopped, locked, ...) over
+    its 50 rows, so each is rendered once per process."""
+    buttons = [{"name": a.name, "label": a.label, "kind": a.kind,
+                "url": a.url(offered.SERVER_ID), "what": a.says(offered.SERVER_NAME),
+                "danger": a.danger} for a in (offered.ACTIONS[n] for n in names)]
+    return render_to_string("vms/_row_menu.html", {"s": {
+        "id": offered.SERVER_ID, "name": offered.SERVER_NAME, "actions": buttons}})
+
+
+def menu(r: dict, perms) -> str:
+    """The row's action menu: what vms.offered offers `perms` for this server."""
+    names = tuple(a.name for a in offered.offered(r, perms))
+    if not names:
+        return ""
+    return mark_safe(_menu_pattern(names).replace(offered.SERVER_ID, r["id"])
+                     .replace(offered.SERVER_NAME, escape(r.get("name") or "")))
+
+
+def render_row(r: dict, oob: bool = False, perms=None) -> str:
+    """The row as `perms` sees it (a pushed row: vms.fragments, per audience)."""
+    return render_to_string("vms/_row.html", {
+        "s": {**for_template(r), "menu": menu(r, perms) if perms else ""},
+        "oob": oob, "perms_": perms})

@@ -20,7 +20,7 @@ from portal.addresses import exact_address, has_address, ip_filter
 from portal.cloud import gather
 from portal.reads import owned
 
-from . import fragments, offered, pollstate, rows, servers, timeline
+from . import fragments, pollstate, rows, servers, timeline
 from .names import image_names
 
 PAGE_SIZE = 50
@@ -52,7 +52,7 @@ def servers_page(actor, name: str = "", status: str = "", ip: str = "",
     names = image_names(conn, {rows.image_id_of(s) for s in found})
     page = [rows.for_template(rows.row(s, names)) for s in found]
     for r in page:  # each row's menu, from the one table (no call: the list has it all)
-        r["actions"] = offered.buttons(r, actor.perms)
+        r["menu"] = rows.menu(r, actor.perms)
     return {"servers": page, "stale": pollstate.staleness(),
             "next_marker": found[-1].id if len(found) == PAGE_SIZE else None}
 
