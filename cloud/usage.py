@@ -1,7 +1,7 @@
 """Usage across projects, against quota (the admin's table): servers, vCPUs, RAM, floating
 IPs, and volumes and GB where the catalog has Cinder.
 
-What it costs, all concurrent:
+What it costs, in two concurrent rounds (the second needs the first's project ids):
     1  Keystone  the projects
     1  Nova      every server (all_tenants, flavor embedded from 2.47; one call per 1000)
     1  Neutron   every floating IP (id and project only)
@@ -66,15 +66,19 @@ def _servers_link(project_id: str) -> str | None:
 
 def projects_page(actor, sort: str = "name", direction: str = "asc") -> dict:
     conn = actor.conn
-    projects = reads.collection(conn.identity, "/projects", "projects")
     cinder = has_cinder(conn)
-    calls = {"servers": lambda: _servers(conn), "fips": lambda: _fips(conn),
+    # Two rounds: everything that needs no project id at once, then each project's quotas.
+    first = {"projects": lambda: reads.collection(conn.identity, "/projects", "projects"),
+             "servers": lambda: _servers(conn), "fips": lambda: _fips(conn),
              "fip_quotas": lambda: _fip_quotas(conn, actor.project_id)}
-    calls.update({f"nova {p['id']}": _nova_quota(conn, p["id"]) for p in projects})
     if cinder:
-        calls["volumes"] = lambda: _volumes(conn)
-        calls.update({f"cinder {p['id']}": _cinder_quota(conn, p["id"]) for p in projects})
-    found = gather(**calls)
+        first["volumes"] = lambda: _volumes(conn)
+    found = gather(**first)
+    projects = found["projects"]
+    quotas = {f"nova {p['id']}": _nova_quota(conn, p["id"]) for p in projects}
+    if cinder:
+        quotas.update({f"cinder {p['id']}": _cinder_quota(conn, p["id"]) for p in projects})
+    found.update(gather(**quotas))
 
     servers, vcpus, ram = Counter(), Counter(), Counter()
     for s in found["servers"]:
