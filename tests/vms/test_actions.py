@@ -80,8 +80,10 @@ def test_power_actions_offered_refused_audited_and_seen_through(
     assert "powering-off" in [s["step"] for s in run.steps]
     offers = offered_on_detail(alice, server)
     assert "start" in offers and "stop" not in offers and "reboot" not in offers
-    page = text(alice.get(f"/servers/{server.id}/"))
-    assert "Actions" in page and "Stop" in page and "SHUTOFF" in page
+    page = alice.get(f"/servers/{server.id}/").content.decode()
+    run_html = page.split('data-action="stop"', 1)[1].split("</ol>", 1)[0]
+    assert 'data-step="requested"' in run_html and 'data-step="powering-off"' in run_html
+    assert 'class="done" data-step="SHUTOFF"' in run_html
     assert "The server cannot do that while it is stopped." in post(alice, server, "stop")
 
     assert "Start requested" in post(alice, server, "start")
