@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
-.PHONY: install demo test test-unit lint clean
+.PHONY: install demo test test-unit test-scaled lint clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -35,6 +35,14 @@ test: install
 		echo "--- database tests on PostgreSQL ---"; \
 		DATABASE_URL=$(PG_URL) $(PY) -m pytest -m django_db -p no:cacheprovider; \
 	else echo "--- PostgreSQL not reachable on 127.0.0.1:5432: database tests ran on SQLite only ---"; fi
+
+# The integration and browser suites against the scaled-out layout of README "Production":
+# Debian's HAProxy in front of two web processes, two Celery workers and one beat
+# (tests/scaled.py): every request and socket may reach either web process.
+SCALED_TESTS ?= tests/portal tests/vms tests/networks tests/consoles tests/browser
+test-scaled: install
+	@command -v haproxy >/dev/null || { echo "test-scaled needs HAProxy: apt-get install haproxy"; exit 1; }
+	$(PY) -m pytest -p no:cacheprovider --layout=scaled $(wildcard $(SCALED_TESTS))
 
 lint: install
 	$(VENV)/bin/ruff check .

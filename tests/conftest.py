@@ -209,9 +209,30 @@ def run_portal(cloud: CloudTarget, tmp: Path, **env):
             proc.wait()
 
 
+def pytest_addoption(parser):
+    parser.addoption("--layout", choices=("single", "scaled"), default="single",
+                     help="scaled: live_portal is HAProxy in front of two web processes and "
+                          "live_worker two workers and one beat (tests/scaled.py; "
+                          "make test-scaled)")
+
+
+def scaled_layout(config) -> bool:
+    return config.getoption("--layout") == "scaled"
+
+
 @pytest.fixture(scope="session")
-def live_portal(cloud, tmp_path_factory):
-    with run_portal(cloud, tmp_path_factory.mktemp("portal")) as portal:
+def live_portal(cloud, tmp_path_factory, pytestconfig):
+    tmp = tmp_path_factory.mktemp("portal")
+    if scaled_layout(pytestconfig):
+        from tests import scaled
+
+        with scaled.running(portal_env(cloud, tmp / "portal.sqlite3"), tmp) as layout:
+            portal = LivePortal(url=layout.url, env=layout.env, process=layout.process,
+                                log_path=layout.log_path)
+            portal.scaled = layout
+            yield portal
+        return
+    with run_portal(cloud, tmp) as portal:
         yield portal
 
 
@@ -261,7 +282,14 @@ def browser_login(page, live_portal: LivePortal, cloud: CloudTarget, who: str) -
 def live_worker(live_portal, tmp_path_factory):
     """`celery -A portal worker -B` with the live portal's environment (same database and
     Redis), so pages served by `live_portal` update live. Module scope: tests that count
-    the cloud's calls run without a poller in the background."""
+    the cloud's calls run without a poller in the background. With --layout=scaled: two
+    workers and one beat of the scaled layout."""
+    layout = getattr(live_portal, "scaled", None)
+    if layout is not None:
+        workers = layout.start_workers(2)
+        yield workers[0]
+        layout.stop_workers()
+        return
     tmp = tmp_path_factory.mktemp("worker")
     # Its own queue: another test run on the same Redis must not take this one's tasks.
     env = dict(live_portal.env, PORTAL_CELERY_QUEUE=f"stackport-test-{os.getpid()}-{tmp.name}")
