@@ -14,7 +14,7 @@ from networks import services as network_services
 from portal.actor import Actor
 from portal.changes import publish_quietly
 
-from . import fragments, timeline
+from . import fragments, refresh, timeline
 from .models import ServerState
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,8 @@ def dhcp_lease(server_id: str) -> str:
     if macs:
         detail += " (" + ", ".join(m for m in macs if m != "00:00:00:00:00:00") + ")"
     timeline.record(server_id, state.project_id, "dhcp_lease", detail)
-    _show_timeline(state, bool(state.request_id))
+    # A launch that asked for no floating IP shows no pending "Floating IP attached".
+    _show_timeline(state, timeline.asked_floating_ip(state.request_id))
     return "recorded"
 
 
@@ -64,7 +65,7 @@ def dhcp_lease_missing(server_id: str, reason: str = "") -> None:
     if state is not None:
         timeline.record(server_id, state.project_id, "dhcp_lease",
                         "no DHCP lease line appeared in the console log", failed=True)
-        _show_timeline(state)
+        _show_timeline(state, timeline.asked_floating_ip(state.request_id))
 
 
 def launch_tag(state: ServerState) -> str:
@@ -103,14 +104,10 @@ def attach_floating_ip(server_id: str, pool_id: str) -> str:
     port = sorted(ports, key=lambda p: p.created_at or "")[0]
     fip = _floating_ip_for(actor, port, pool_id, state)
     timeline.record(server_id, state.project_id, "floating_ip", fip.floating_ip_address)
-    row = dict(state.row)
-    if fip.floating_ip_address not in row.get("floating", []):
-        row["floating"] = [*row.get("floating", []), fip.floating_ip_address]
-        state.row = row
-        state.save(update_fields=["row"])
     # Nova's server does not change when Neutron attaches a floating IP, so changes-since
-    # will not report it: publish the row ourselves.
-    publish_quietly(state.project_id, fragments.server(row, True))
+    # will not report it: push the row and panels ourselves (the timeline comes with them).
+    if not refresh.fetch_and_publish(actor.conn, [server_id]):
+        _show_timeline(state, True)
     return "attached"
 
 
@@ -144,7 +141,7 @@ def addresses_free(server_id: str) -> str:
         raise NotYet(f"{', '.join(held)} still in use")
     detail = (", ".join(freed) + " free") if freed else "the server had no fixed addresses"
     timeline.record(server_id, state.project_id, "ip_free", detail)
-    _show_timeline(state)
+    _show_timeline(state, timeline.asked_floating_ip(state.request_id))
     return "verified"
 
 

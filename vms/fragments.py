@@ -12,8 +12,9 @@ import hashlib
 from django.template.loader import render_to_string
 
 from portal.access import AUDIENCES
+from portal.live import pushed
 
-from . import offered, rows, timeline
+from . import live, offered, rows, timeline
 
 
 def row(r: dict) -> dict[str, str]:
@@ -22,7 +23,7 @@ def row(r: dict) -> dict[str, str]:
     for audience, perms in AUDIENCES.items():
         key = (perms.can_change, tuple(a.name for a in offered.offered(r, perms)))
         if key not in by_actions:
-            by_actions[key] = rows.render_row(r, oob=True, perms=perms)
+            by_actions[key] = pushed(rows.render_row(r, oob=True, perms=perms))
         out[audience] = by_actions[key]
     return out
 
@@ -40,9 +41,18 @@ def timeline_of(server_id: str, wants_floating_ip: bool) -> str:
 
 
 def server(r: dict, wants_floating_ip: bool) -> dict[str, str]:
-    """Everything a changed server updates on any page that shows it, by audience."""
+    """Everything a changed server updates on any page that shows it, by audience; a
+    server Nova lists as DELETED leaves the lists (its detail page keeps its badge and
+    timeline, which say so)."""
     common = status(r) + timeline_of(r["id"], wants_floating_ip)
+    if r["status"] == "DELETED":
+        return {None: live.removed(r["id"]) + common}
     return {audience: html + common for audience, html in row(r).items()}
+
+
+def panels(p: dict) -> str:
+    """A server's detail panels (vms.panels.build), for its open detail pages."""
+    return render_to_string("vms/_panels.html", {"panels": p, "oob": True})
 
 
 def launched(server_ids: list[str], wants_floating_ip: bool) -> str:

@@ -2,6 +2,7 @@
 
     1 Nova call     GET /servers/detail?all_tenants=1&changes-since=<since>
     1 Neutron call  GET /ports?device_id=a&device_id=b…  (changed servers only, if any)
+    1 Neutron call  GET /floatingips?port_id=a&port_id=b…  (their ports, if any)
 
 It diffs the answer against ServerState, writes timeline steps, publishes each changed
 server's row/status/timeline to its project, and returns the follow-ups it calls for (DHCP
@@ -10,7 +11,7 @@ that tasks.poll enqueues, so the poller imports no Celery task (and nothing impo
 back). `since` moves only after a poll has been fully processed, so a poll killed
 half-way is simply done again by the next tick (changes-since catches up). Beat fires
 every second; `tick` decides whether a poll is due: 1 s while anything is in transition,
-30 s otherwise, backing off while Nova does not answer.
+PORTAL_POLL_QUIET_INTERVAL (1 s) otherwise, backing off while Nova does not answer.
 """
 
 import logging
@@ -29,10 +30,10 @@ from portal import metrics
 from portal.cloud import service_connection
 from portal.events import publish
 
-from . import action_steps, fragments, pollstate, rows, timeline
+from . import action_steps, fragments, panels, pollstate, rows, timeline
 from .models import ActionRun, LaunchRequest, ServerState, TimelineEvent
 from .names import image_names
-from .servers import detailed, ports_of
+from .servers import detailed, floating_ips_on, ports_of
 
 log = logging.getLogger(__name__)
 PORTS_PER_QUERY = 120  # device_id filters per Neutron call (keeps the URL under 8 KB)
@@ -74,6 +75,7 @@ def poll(conn) -> dict:
         runs = action_steps.open_runs(s.id for s in servers)
         changed = _changed(servers, runs)
         ports = _ports(conn, [s.id for s in changed])
+        fips = _floating_ips(conn, [p["id"] for found in ports.values() for p in found])
         names = image_names(conn, {rows.image_id_of(s) for s in changed})
     except UNREACHABLE as exc:
         if isinstance(exc, os_exc.HttpException) and exc.status_code and \
@@ -91,7 +93,8 @@ def poll(conn) -> dict:
     with transaction.atomic():
         seen = _Seen(changed, runs)
         for server in changed:
-            html = _apply(server, ports.get(server.id, []), names, seen, followups, polled_at)
+            html = _apply(server, ports.get(server.id, []), fips, names, seen, followups,
+                          polled_at)
             for audience, fragment in html.items():
                 by_project[server.project_id][audience].append(fragment)
     for project_id, audiences in by_project.items():
@@ -118,18 +121,22 @@ def _advance(since: str | None, servers) -> None:
 
 
 def _changed(servers, runs: dict) -> list:
-    """Servers whose status, task, lock, addresses or name differ from what we saw last,
-    and those with an action under way (a reboot may end as it began: ACTIVE)."""
+    """Servers whose status, task, lock, addresses, security groups, volumes or name
+    differ from what we saw last, and those with an action under way (a reboot may end
+    as it began: ACTIVE)."""
     known = ServerState.objects.in_bulk([s.id for s in servers])
     out = []
     for s in servers:
         prev = known.get(s.id)
         fixed, floating = rows.addresses(s)
+        seen = (prev.row.get("panels") or {}) if prev else {}
         if (prev is None or prev.status != s.status or prev.task_state != (s.task_state or "")
                 or prev.name != s.name or prev.row.get("fixed") != fixed
                 or prev.row.get("floating") != floating
                 or prev.row.get("locked", False) != bool(getattr(s, "is_locked", False))
-                or prev.row.get("vm_state", s.vm_state) != s.vm_state or s.id in runs):
+                or prev.row.get("vm_state", s.vm_state) != s.vm_state or s.id in runs
+                or seen.get("security_groups") != panels.build(s, [], [])["security_groups"]
+                or seen.get("volumes") != [v.get("id") for v in panels.volumes_of(s)]):
             out.append(s)
     return out
 
@@ -140,7 +147,16 @@ def _ports(conn, server_ids: list[str]) -> dict[str, list[dict]]:
         for p in ports_of(conn, server_ids[i:i + PORTS_PER_QUERY]):
             found[p["device_id"]].append({
                 "id": p["id"], "mac": p["mac_address"], "network_id": p["network_id"],
-                "fixed_ips": p.get("fixed_ips") or [], "created_at": p.get("created_at")})
+                "fixed_ips": p.get("fixed_ips") or [], "created_at": p.get("created_at"),
+                "status": p.get("status", "")})
+    return found
+
+
+def _floating_ips(conn, port_ids: list[str]) -> list[dict]:
+    """The floating IPs on the changed servers' ports (for their detail panels)."""
+    found = []
+    for i in range(0, len(port_ids), PORTS_PER_QUERY):
+        found += floating_ips_on(conn, port_ids[i:i + PORTS_PER_QUERY])
     return found
 
 
@@ -172,12 +188,13 @@ class _Seen:
         return self.launches.get((server.metadata or {}).get("stackport_request"))
 
 
-def _apply(server, ports: list[dict], names: dict, seen: _Seen, followups: list,
-           polled_at) -> dict[str, str]:
+def _apply(server, ports: list[dict], fips: list[dict], names: dict, seen: _Seen,
+           followups: list, polled_at) -> dict[str, str]:
     """Record what changed for one server; return its fragments (by audience)."""
     sid, project = server.id, server.project_id
     prev = seen.states.get(sid)
     row = rows.row(server, names)
+    shown = panels.build(server, ports, fips)
     launch = seen.launch_of(server)
     if server.status != "DELETED":
         _launch_steps(server, ports, seen, launch, followups)
@@ -187,10 +204,14 @@ def _apply(server, ports: list[dict], names: dict, seen: _Seen, followups: list,
     kept_ports = ports or (prev.ports if prev else [])
     ServerState.objects.update_or_create(server_id=sid, defaults={
         "project_id": project, "name": server.name or "", "status": server.status,
-        "task_state": server.task_state or "", "row": row,
+        "task_state": server.task_state or "", "row": {**row, "panels": shown},
         "ports": [{k: v for k, v in p.items() if k != "created_at"} for p in kept_ports],
         "request_id": launch.request_id if launch else ""})
-    return fragments.server(row, bool(launch and launch.floating_pool_id))
+    html = fragments.server(row, bool(launch and launch.floating_pool_id))
+    if server.status == "DELETED":
+        return html
+    extra = fragments.panels(shown)  # the same for every audience
+    return {audience: fragment + extra for audience, fragment in html.items()}
 
 
 def _port_detail(ports: list[dict]) -> str:

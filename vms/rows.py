@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from . import offered
+from . import live, offered
 from .names import UNKNOWN
 
 TRANSITIONAL = {"BUILD", "REBOOT", "HARD_REBOOT", "REBUILD", "RESIZE", "MIGRATING",
@@ -70,7 +70,7 @@ def badge(status: str) -> str:
 def for_template(r: dict) -> dict:
     """Values a template needs that JSON cannot keep (dates)."""
     created = r.get("created")
-    return {**r, "badge": badge(r["status"]),
+    return {**r, "badge": badge(r["status"]), "live": live.row_attrs(r),
             "created_dt": parse_datetime(created) if isinstance(created, str) else created}
 
 

@@ -3,7 +3,7 @@ independent ones run concurrently through portal.cloud.gather):
 
     list       servers/detail (one page, Nova's limit/marker) + images (only names not
                cached yet): ≤ 2 calls
-    detail     server + its ports + networks: 3 calls
+    detail     server + its ports, then the floating IPs on them: 3 calls
     console    server + console output: 2 calls
     launch     flavors, images, networks, subnets, key pairs, security groups, limits:
                7 calls, concurrently
@@ -20,7 +20,7 @@ from portal.addresses import exact_address, has_address, ip_filter
 from portal.cloud import gather
 from portal.reads import owned
 
-from . import fragments, pollstate, rows, servers, timeline
+from . import fragments, live, panels, pollstate, rows, servers, timeline
 from .names import image_names
 
 PAGE_SIZE = 50
@@ -53,8 +53,10 @@ def servers_page(actor, name: str = "", status: str = "", ip: str = "",
     page = [rows.for_template(rows.row(s, names)) for s in found]
     for r in page:  # each row's menu, from the one table (no call: the list has it all)
         r["menu"] = rows.menu(r, actor.perms)
+    more = len(found) == PAGE_SIZE
     return {"servers": page, "stale": pollstate.staleness(),
-            "next_marker": found[-1].id if len(found) == PAGE_SIZE else None}
+            "next_marker": found[-1].id if more else None,
+            "live_list": live.list_attrs(name, status, ip, marker, more)}
 
 
 def owned_server(actor, server_id: str):
@@ -108,19 +110,19 @@ def _ports(conn, server_id: str) -> list[dict]:
 
 
 def server_detail(actor, server_id: str) -> dict:
+    """The server, its ports and the floating IPs on them (3 calls, the first two
+    concurrently): the panels as vms.panels builds them, as the poller pushes them."""
     conn = actor.conn
     got = gather(server=lambda: owned_server(actor, server_id),
-                 ports=lambda: _ports(conn, server_id),
-                 networks=lambda: {n.id: n.name for n in conn.network.networks()})
+                 ports=lambda: servers.ports_of(conn, [server_id]))
     server = got["server"]
+    fips = servers.floating_ips_on(conn, [p["id"] for p in got["ports"]])
     names = image_names(conn, {rows.image_id_of(server)})
-    ports = [{**p, "network": got["networks"].get(p["network_id"], p["network_id"])}
-             for p in got["ports"]]
+    shown = panels.build(server, got["ports"], fips)
     return {"server": server, "row": rows.for_template(rows.row(server, names)),
-            "ports": ports, "stale": pollstate.staleness(),
+            "panels": shown, "ports": shown["ports"], "stale": pollstate.staleness(),
             "timeline": timeline.view(server.id, timeline.wants_floating_ip(server)),
-            "key_name": server.key_name, "security_groups": [
-                g.get("name") for g in (server.security_groups or [])]}
+            "key_name": server.key_name, "security_groups": shown["security_groups"]}
 
 
 def console_log(actor, server_id: str, lines: int = 200) -> dict:

@@ -36,6 +36,7 @@ class Server:
         self.metadata = body.get("metadata") or {}
         self.key_name = body.get("key_name")
         self.security_groups = body.get("security_groups") or []
+        self.attached_volumes = body.get("os-extended-volumes:volumes_attached") or []
 
 
 class _Flavor:

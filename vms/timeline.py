@@ -49,7 +49,11 @@ def prune_before(cutoff) -> int:
 def wants_floating_ip(server) -> bool:
     """Whether the portal launch that made this server asked for a floating IP (its
     request id is in the server's metadata)."""
-    request_id = (server.metadata or {}).get("stackport_request")
+    return asked_floating_ip((server.metadata or {}).get("stackport_request"))
+
+
+def asked_floating_ip(request_id: str | None) -> bool:
+    """Whether the portal launch with this request id asked for a floating IP."""
     return bool(request_id) and LaunchRequest.objects.filter(
         request_id=request_id).exclude(floating_pool_id="").exists()
 
@@ -63,14 +67,29 @@ def _steps(defs, events: dict, skip=()) -> list[dict]:
             for step, label in defs if step not in skip]
 
 
-def view(server_id: str, wants_floating_ip: bool = True, events: dict | None = None,
+# Steps only a launch through the portal's form has: a server made elsewhere (the CLI,
+# another tool) never has them recorded, and they are not shown as pending for it.
+PORTAL_LAUNCH_STEPS = ("network_chosen", "requested")
+
+
+def not_applying(events: dict, wants_floating_ip: bool) -> set[str]:
+    """The launch steps that will never happen to this server, so are not shown: the
+    floating IP when none was asked for, the form's steps for a server made elsewhere."""
+    skip = set()
+    if not wants_floating_ip:
+        skip.add("floating_ip")
+    if not any(step in events for step in PORTAL_LAUNCH_STEPS):
+        skip.update(PORTAL_LAUNCH_STEPS)
+    return skip - set(events)  # whatever happened is shown, asked for or not
+
+
+def view(server_id: str, wants_floating_ip: bool = False, events: dict | None = None,
          actions: list | None = None) -> dict:
-    """The timeline as the detail page shows it: every expected step, done or pending,
-    and the server's latest actions (vms.action_steps), newest first."""
+    """The timeline as the detail page shows it: every expected step that applies, done
+    or pending, and the server's latest actions (vms.action_steps), newest first."""
     if events is None:
         events = {e.step: e for e in TimelineEvent.objects.filter(server_id=server_id)}
-    skip = () if wants_floating_ip or "floating_ip" in events else ("floating_ip",)
-    launch = _steps(LAUNCH_STEPS, events, skip)
+    launch = _steps(LAUNCH_STEPS, events, not_applying(events, wants_floating_ip))
     error = events.get("error")
     if error:
         # After ERROR nothing else of the launch happens: show the fault where it stopped.

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from ..errors import CloudError
 from .api import base, invalid_query, mv, parse_time, policy_error
-from .views import TASK_STATUS, VM_STATUS, status
+from .views import STATE_MAP, TASK_STATUS, VM_STATUS
 
 MAX_LIMIT = 1000  # Nova's [api] max_limit
 TRUE = {"1", "t", "true", "on", "y", "yes"}
@@ -58,12 +58,27 @@ def _time_filter(query, name: str):
 
 
 def _regex(query, name):
+    """Nova matches name with the database's REGEXP; on MariaDB/MySQL (what Kolla
+    deploys) that is case-insensitive: `name=WEB` lists "web-1" (seen on Nova 34)."""
     if name not in query:
         return None
     try:
-        return re.compile(query[name])
+        return re.compile(query[name], re.IGNORECASE)
     except re.error:
-        return re.compile(re.escape(query[name]))
+        return re.compile(re.escape(query[name]), re.IGNORECASE)
+
+
+def _states_of(statuses: set[str]) -> tuple[set[str], set[str] | None]:
+    """Nova's task_and_vm_state_from_status: the vm_states of every status asked for, and
+    their task_states, unless one of those is a vm_state's plain status (then any task
+    state): status=ACTIVE lists a server that is REBOOTing, as Nova does."""
+    vm_states, task_states = set(), set()
+    for vm_state, plain in VM_STATUS.items():
+        for task_state, word in {None: plain, **STATE_MAP.get(vm_state, {})}.items():
+            if word in statuses:
+                vm_states.add(vm_state)
+                task_states.add(task_state)
+    return vm_states, (None if None in task_states else task_states)
 
 
 class ServerQuery:
@@ -96,6 +111,8 @@ class ServerQuery:
             self.status = {s.strip().upper() for s in q.getall("status")}
             if not self.status <= STATUSES:
                 raise CloudError(400, "Invalid status value")
+        if self.status is not None:
+            self.vm_states, self.task_states = _states_of(self.status)
         self.name = _regex(q, "name")
         # With Neutron's ip-substring-filtering, Nova hands ip/ip6 to Neutron as
         # fixed_ips=ip_address_substr=<value>: a literal substring of a fixed IP, not a regex.
@@ -112,6 +129,12 @@ class ServerQuery:
         self.with_deleted = (self.since is not None or self.before is not None
                              or (ctx.is_admin and q.get("deleted", "").lower() in TRUE))
 
+    def _status_matches(self, s: dict) -> bool:
+        if s.get("deleted"):
+            return "DELETED" in self.status
+        return s["vm_state"] in self.vm_states and (
+            self.task_states is None or s["task_state"] in self.task_states)
+
     def matches(self, s: dict) -> bool:
         if s.get("deleted") and not self.with_deleted:
             return False
@@ -119,7 +142,7 @@ class ServerQuery:
             return False
         if self.before is not None and s["updated_ts"] > self.before:
             return False
-        if self.status is not None and status(s) not in self.status:
+        if self.status is not None and not self._status_matches(s):
             return False
         if self.name is not None and not self.name.search(s["name"]):
             return False

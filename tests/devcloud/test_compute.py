@@ -200,7 +200,35 @@ def test_status_and_name_filters(nova_demo):
     assert [s["id"] for s in shutoff] == [servers[0]["id"]]
     assert nova_demo.nova("GET", "/servers?status=FOO").json() == {
         "badRequest": {"code": 400, "message": "Invalid status value"}}
+    # Nova's REGEXP on MariaDB is case-insensitive (a real Nova 34 lists "lv-probe" for
+    # name=LV-PROBE).
+    upper = nova_demo.nova("GET", "/servers?name=^FILT").json()["servers"]
+    assert {s["id"] for s in upper} == {s["id"] for s in servers}
     nova_demo.delete_all(servers)
+
+
+def test_status_filter_maps_to_vm_and_task_states_as_nova_does(nova_demo):
+    """Nova turns status= into vm_states (and task_states unless a plain status is among
+    them): status=ACTIVE lists a server that is rebooting (vm_state active), REBOOT only
+    a soft reboot's task states (nova/api/openstack/common.py)."""
+    server = nova_demo.boot("rebooting")[0]
+    sid = server["id"]
+    nova_demo.wait(sid, "ACTIVE")
+    nova_demo.nova("POST", f"/servers/{sid}/action", {"reboot": {"type": "HARD"}})
+
+    def listed(status):
+        found = nova_demo.nova("GET", f"/servers?name=^rebooting$&status={status}").json()
+        return [s["id"] for s in found["servers"]]
+
+    assert nova_demo.nova("GET", f"/servers/{sid}").json()["server"]["status"] == \
+        "HARD_REBOOT"
+    assert listed("HARD_REBOOT") == [sid]
+    assert listed("ACTIVE") == [sid]
+    assert listed("REBOOT") == []
+    assert listed("SHUTOFF") == []
+    nova_demo.wait(sid, "ACTIVE")
+    assert listed("HARD_REBOOT") == []
+    nova_demo.delete_all([server])
 
 
 def test_power_actions_and_conflicts(nova_demo):
