@@ -33,7 +33,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PORTAL_STATIC_COLLECTED=1 PORTAL_VAR_DIR=/var/lib/stackport \
     PORTAL_BEAT_HEARTBEAT=/var/lib/stackport/beat-heartbeat
 RUN useradd --system --uid 10001 --home-dir /var/lib/stackport --create-home stackport \
- && mkdir -p /shared && chown stackport /shared
+ && mkdir -p /shared /tmp/prometheus && chown stackport /shared /tmp/prometheus
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app

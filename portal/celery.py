@@ -25,5 +25,12 @@ def _check_settings(process: str) -> None:
     checks.at_start(process)
 
 
-signals.worker_init.connect(lambda **kwargs: _check_settings("worker"), weak=False)
+def _worker_started(**kwargs) -> None:
+    _check_settings("worker")
+    from portal import metrics
+
+    metrics.serve_worker_metrics()
+
+
+signals.worker_init.connect(_worker_started, weak=False)
 signals.beat_init.connect(lambda **kwargs: _check_settings("beat"), weak=False)

@@ -162,15 +162,32 @@ _shared = CollectorRegistry(auto_describe=False)
 _shared.register(SharedCollector())
 
 
-def exposition() -> bytes:
+def _registry():
     if MULTIPROCESS:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    else:
-        registry = REGISTRY
-    return generate_latest(registry) + generate_latest(_shared)
+        return registry
+    return REGISTRY
+
+
+def exposition() -> bytes:
+    return generate_latest(_registry()) + generate_latest(_shared)
+
+
+def serve_worker_metrics() -> None:
+    """A Celery worker's own metrics on PORTAL_WORKER_METRICS_PORT (bound to
+    PORTAL_WORKER_METRICS_ADDR, default loopback): its tasks run in pool processes, summed
+    through PROMETHEUS_MULTIPROC_DIR. For a worker in a container of its own, where no web
+    process shares that directory; the shared collectors are the web's."""
+    port = os.environ.get("PORTAL_WORKER_METRICS_PORT")
+    if not port:
+        return
+    from prometheus_client import start_http_server
+
+    start_http_server(int(port), addr=os.environ.get("PORTAL_WORKER_METRICS_ADDR",
+                                                     "127.0.0.1"), registry=_registry())
 
 
 # --- who may scrape --------------------------------------------------------------------

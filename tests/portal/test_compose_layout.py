@@ -91,16 +91,26 @@ def test_the_compose_layout_runs_as_host_processes(cloud, tmp_path, layout_env):
     ports = [testing.free_port(), testing.free_port()]
     logs = {}
 
-    def start(name, parts):
+    def start(name, parts, extra=None):
         logs[name] = tmp_path / f"{name}.log"
-        return subprocess.Popen(parts, cwd=ROOT, env=env, stdout=open(logs[name], "ab"),
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(parts, cwd=ROOT, env=dict(env, **(extra or {})),
+                                stdout=open(logs[name], "ab"), stderr=subprocess.STDOUT)
+
+    # The worker's own environment from compose, on this host's paths and a free port.
+    worker_env = dict(SERVICES["worker"]["environment"])
+    assert worker_env["PORTAL_WORKER_METRICS_PORT"] in SERVICES["worker"]["expose"]
+    (tmp_path / "worker-metrics").mkdir()
+    metrics_port = testing.free_port()
+    worker_env.update(PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "worker-metrics"),
+                      PORTAL_WORKER_METRICS_PORT=str(metrics_port),
+                      PORTAL_WORKER_METRICS_ADDR="127.0.0.1")
 
     web = argv(SERVICES["web"]["command"])
     worker_name = f"layout-{uuid.uuid4().hex[:6]}@{os.uname().nodename}"
     procs = [start(f"web{i}", replaced(replaced(web, "--port", str(port)), "--host",
                                        "127.0.0.1")) for i, port in enumerate(ports)]
-    procs.append(start("worker", argv(SERVICES["worker"]["command"]) + ["-n", worker_name]))
+    procs.append(start("worker", argv(SERVICES["worker"]["command"]) + ["-n", worker_name],
+                       worker_env))
     procs.append(start("beat", replaced(argv(SERVICES["beat"]["command"]), "--schedule",
                                         str(tmp_path / "beat-schedule"))))
     try:
@@ -114,6 +124,16 @@ def test_the_compose_layout_runs_as_host_processes(cloud, tmp_path, layout_env):
         ping = SERVICES["worker"]["healthcheck"]["test"][1]
         assert "celery@$$HOSTNAME" in ping
         wait_healthy(argv(ping.replace("celery@$$HOSTNAME", worker_name)), env, procs)
+        # Its pool processes' tasks (beat's polls) on its own metrics port.
+        from tests.portal.test_metrics import value
+
+        deadline = time.monotonic() + 30
+        while not value(requests.get(f"http://127.0.0.1:{metrics_port}/metrics",
+                                     timeout=5).text,
+                        "stackport_celery_tasks_total", task="vms.tasks.poll",
+                        state="SUCCESS"):
+            assert time.monotonic() < deadline, "the worker's metrics never counted a poll"
+            time.sleep(0.5)
 
         # Hashed, compressed static files from the collected root, cached for good.
         base = [f"http://127.0.0.1:{port}" for port in ports]
