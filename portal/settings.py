@@ -204,8 +204,9 @@ CONTENT_SECURITY_POLICY = {
 # HTTPS behind the TLS proxy. uvicorn takes the scheme from X-Forwarded-Proto of the
 # proxies in FORWARDED_ALLOW_IPS (portal/serve.py), so request.is_secure() is right without
 # SECURE_PROXY_SSL_HEADER; set that ("HTTP_X_FORWARDED_PROTO,https") only for a server that
-# does not. HSTS is sent on HTTPS answers only. Off in the demo and under DEBUG.
-_production = not (DEBUG or DEMO)
+# does not. HSTS is sent on HTTPS answers only. Off in the demo, under DEBUG, and in the
+# processes tests and benches start on loopback (PORTAL_TESTING).
+_production = not (DEBUG or DEMO or env_bool("PORTAL_TESTING"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _production)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS",
                                          "31536000" if _production else "0"))
