@@ -96,10 +96,11 @@ async def error_rendering(request: web.Request, handler):
     try:
         return await handler(request)
     except CloudError as err:
-        return errors.render(service_of(request.path), err)
+        return errors.render(service_of(request.path), err, request.headers.get("Accept"))
     except web.HTTPException as exc:
         if exc.status >= 400 and service_of(request.path) != "devcloud":
-            return errors.render(service_of(request.path), CloudError(exc.status, exc.reason))
+            return errors.render(service_of(request.path), CloudError(exc.status, exc.reason),
+                                 request.headers.get("Accept"))
         raise
 
 

@@ -3,11 +3,14 @@
 Keystone: {"error": {"code", "message", "title"}}
 Nova:     {"itemNotFound"|"badRequest"|"forbidden"|"conflictingRequest"|...: {"code", "message"}}
 Neutron:  {"NeutronError": {"type", "message", "detail"}}
-Glance:   webob's plain HTML error page.
+Glance:   webob's error page in the form the Accept header asks for: HTML (no Accept,
+          */*, text/html), JSON (application/json), plain text (anything else, as the
+          empty Accept openstacksdk's image upload sends).
 Placement: {"errors": [{"status", "title", "detail", ["code",] "request_id"}]} (API-WG), and
           keystonemiddleware's {"error": {"code", "title", "message"}} for a missing token.
 """
 
+import html as html_lib
 import json
 import uuid
 
@@ -33,7 +36,9 @@ WEBOB = {400: ("Bad Request", "The server could not comply with the request sinc
          503: ("Service Unavailable", "The server is currently unavailable. Please try again "
                                       "at a later time.")}
 GLANCE_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-                 409: "Conflict", 500: "Internal Server Error", 503: "Service Unavailable"}
+                 409: "Conflict", 410: "Gone", 413: "Request Entity Too Large",
+                 415: "Unsupported Media Type", 500: "Internal Server Error",
+                 503: "Service Unavailable"}
 
 
 class CloudError(Exception):
@@ -48,7 +53,42 @@ class CloudError(Exception):
         self.headers: dict[str, str] = {}  # extra response headers (e.g. a 405's Allow)
 
 
-def render(service: str, err: CloudError) -> web.Response:
+def glance_format(accept: str | None) -> str:
+    """webob's pick among text/html, application/json and text/plain (its fallback): no
+    Accept header takes the first offer, an empty one none."""
+    if accept is None:
+        return "html"
+    offered = [part.split(";")[0].strip() for part in accept.split(",")]
+    if any(a in ("text/html", "text/*", "*/*") for a in offered):
+        return "html"
+    if "application/json" in offered:
+        return "json"
+    return "plain"
+
+
+def glance_page(status: int, explanation: str, accept: str | None,
+                detail: str = "") -> web.Response:
+    """webob's error page as Glance sends it. `explanation` is HTML (escaped as webob
+    escapes it); a `detail` follows it as webob lays details out (a 415's)."""
+    title = GLANCE_TITLES.get(status, "Error")
+    kind = glance_format(accept)
+    if kind == "json":
+        message = (f"{html_lib.unescape(explanation)}\n<br /><br />\n{detail}" if detail
+                   else f"{html_lib.unescape(explanation)}<br /><br />\n\n\n")
+        return web.json_response({"message": message, "code": f"{status} {title}",
+                                  "title": title}, status=status)
+    if kind == "plain":
+        text = (f"{status} {title}\n\n{html_lib.unescape(explanation)} \n\n {detail}" if detail
+                else f"{status} {title}\n\n{html_lib.unescape(explanation)}\n\n   ")
+        return web.Response(text=text, status=status, content_type="text/plain")
+    body = (f"{explanation}\n<br /><br />\n{detail}\n" if detail
+            else f"{explanation}<br /><br />\n\n\n\n")
+    page = (f"<html>\n <head>\n  <title>{status} {title}</title>\n </head>\n <body>\n"
+            f"  <h1>{status} {title}</h1>\n  {body} </body>\n</html>")
+    return web.Response(text=page, status=status, content_type="text/html")
+
+
+def render(service: str, err: CloudError, accept: str | None = None) -> web.Response:
     status = err.status
     if service == "identity":
         body = {"error": {"code": status, "message": err.message,
@@ -63,10 +103,7 @@ def render(service: str, err: CloudError) -> web.Response:
         return web.json_response(body, status=status)
     if service == "placement":
         return placement_response(err, f"req-{uuid.uuid4()}")
-    title = GLANCE_TITLES.get(status, "Error")
-    html = (f"<html>\n <head>\n  <title>{status} {title}</title>\n </head>\n <body>\n"
-            f"  <h1>{status} {title}</h1>\n  {err.message}<br /><br />\n\n\n\n </body>\n</html>")
-    return web.Response(text=html, status=status, content_type="text/html")
+    return glance_page(status, err.message, accept)
 
 
 def placement_detail(status: int, message: str) -> str:

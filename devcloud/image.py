@@ -4,10 +4,11 @@ schemas; image data (upload, download) is image_data.py's. A fresh cloud has the
 
 Glance errors are webob HTML pages; app.py's error rendering already shapes them.
 
-Who may do what is what the real Glance 33 does with its shipped policy (legacy rules
-still honoured, so a project's reader may create and change images as a member can); the
-visibility rules are Glance's: `publicize_image` is admin-only, a project may make its
-images private, shared or community.
+Who may do what is Glance 33's default policy: reading needs a reader (or member, or
+admin) role in the project (get_images, get_image), changing and downloading needs member
+(add_image, modify_image, delete_image, upload_image, download_image), `publicize_image`
+is admin-only; a project may make its images private, shared or community. An image the
+caller may not read is a 404, one it reads but may not change a 403 naming the policy.
 """
 
 import hashlib
@@ -85,9 +86,13 @@ class Images:
         return (ctx.is_admin or image["visibility"] in ("public", "community")
                 or image["owner"] == ctx.project_id)
 
+    @staticmethod
+    def can_read(ctx) -> bool:
+        return ctx.is_admin or bool({"reader", "member"} & set(ctx.roles))
+
     def get(self, image_id: str, ctx) -> dict:
         image = self.store["images"].get(image_id)
-        if image is None or not self.visible(image, ctx):
+        if image is None or not self.visible(image, ctx) or not self.can_read(ctx):
             raise CloudError(404, f"No image found with ID {image_id}")
         return image
 
@@ -96,9 +101,9 @@ class Images:
         upload_image): one it cannot see is a 404 (`missing`, else "No image found"),
         one it sees but does not own a 403 naming the policy, as Glance words them."""
         image = self.store["images"].get(image_id)
-        if image is None or not self.visible(image, ctx):
+        if image is None or not self.visible(image, ctx) or not self.can_read(ctx):
             raise CloudError(404, missing or f"No image found with ID {image_id}")
-        if not ctx.is_admin and image["owner"] != ctx.project_id:
+        if not ctx.is_admin and (image["owner"] != ctx.project_id or not ctx.can_write):
             raise CloudError(403, f"You are not authorized to complete {action} action.")
         return image
 
@@ -230,6 +235,8 @@ def _listed(request, images: Images) -> list[dict]:
 
 async def list_images(request):
     images = _images(request)
+    if not images.can_read(request["ctx"]):
+        raise CloudError(403, "You are not authorized to complete get_images action.")
     q = request.query
     try:
         limit = min(int(q.get("limit", DEFAULT_LIMIT)), MAX_LIMIT)
@@ -278,6 +285,8 @@ def check_visibility(value, ctx) -> None:
 
 async def create_image(request):
     ctx = request["ctx"]
+    if not ctx.can_write:
+        raise CloudError(403, "You are not authorized to complete add_image action.")
     body = await request.json()
     bad = [k for k in body if k in READ_ONLY - {"id"}]
     if bad:

@@ -28,7 +28,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .cloud import CLOUD_KEY
-from .errors import CloudError
+from .errors import CloudError, glance_page
 
 CHUNK = 1 << 16
 INSPECTED = ("qcow2", "vmdk", "vhd", "vhdx", "vdi", "iso")
@@ -85,13 +85,10 @@ def virtual_size(disk_format: str, head: bytes, size: int) -> int | None:
     return None
 
 
-def unsupported_media(media: str, detail: str) -> web.Response:
-    """webob's 415 page, which Glance fills with a detail rather than an explanation."""
-    html = ("<html>\n <head>\n  <title>415 Unsupported Media Type</title>\n </head>\n"
-            " <body>\n  <h1>415 Unsupported Media Type</h1>\n  The request media type "
-            f"{media} is not supported by this server.\n<br /><br />\n{detail}\n"
-            " </body>\n</html>")
-    return web.Response(text=html, status=415, content_type="text/html")
+def unsupported_media(request, media: str, detail: str) -> web.Response:
+    """webob's 415 page, which Glance fills with a detail after webob's explanation."""
+    return glance_page(415, f"The request media type {media} is not supported by this "
+                            "server.", request.headers.get("Accept"), detail)
 
 
 def gone_during_upload(image_id: str) -> web.Response:
@@ -159,7 +156,7 @@ async def upload_image(request):
     image = images.writable(request.match_info["image_id"], request["ctx"], "upload_image")
     media = request.content_type
     if media != "application/octet-stream":
-        return unsupported_media(media, f"Invalid content type {media}")
+        return unsupported_media(request, media, f"Invalid content type {media}")
     if image["status"] != "queued":
         raise CloudError(409, f"Image status transition from {image['status']} to saving "
                               "is not allowed")
@@ -183,8 +180,8 @@ async def upload_image(request):
     if image["disk_format"] in INSPECTED and found != image["disk_format"]:
         upload.abandon()
         _restore(images, image)
-        return unsupported_media(media, f"Image disk_format {image['disk_format']} does "
-                                        f"not match stream data {found}")
+        return unsupported_media(request, media, f"Image disk_format {image['disk_format']} "
+                                                 f"does not match stream data {found}")
     os.replace(upload.path, data.path(image["id"]))
     images.activate(image, size=upload.size, checksum=upload.md5.hexdigest(),
                     sha512=upload.sha512.hexdigest(),
@@ -197,7 +194,10 @@ async def download_image(request):
     or 204 for an image that has none (queued, or one devcloud holds no bytes for: the
     seeded cirros)."""
     images = request.app[CLOUD_KEY].services["image"]
-    image = images.get(request.match_info["image_id"], request["ctx"])
+    ctx = request["ctx"]
+    image = images.get(request.match_info["image_id"], ctx)
+    if not ctx.can_write:           # download_image: member, unlike reading the record
+        raise CloudError(403, "You are not authorized to complete download_image action.")
     path = images.data.path(image["id"])
     if image["status"] != "active" or not path.exists():
         return web.Response(status=204)

@@ -1,10 +1,12 @@
 """Glance's refusals in words a tenant can act on.
 
-Glance answers with webob's HTML pages; openstacksdk keeps their text lines as the
-exception's details ("403 Forbidden: You are not authorized to complete publicize_image
-action."). `glance_said` is the explanation alone; `refusals(...)` turns an HTTP refusal
-around a service's Glance call into a CloudRefused, in the operation's words where we
-know what the refusal means, else in Glance's own.
+Glance answers with webob's error pages, in the form the request's Accept asks for: HTML
+for most openstacksdk calls, plain text for the image upload (Image.upload sends an empty
+Accept), JSON for `Accept: application/json`. openstacksdk keeps only the HTML's lines
+(and for plain text just the reason, "Unsupported Media Type"), so `glance_said` reads the
+answer itself. `refusals(...)` turns an HTTP refusal around a service's Glance call into
+a CloudRefused, in the operation's words where we know what the refusal means, else in
+Glance's own.
 """
 
 import html
@@ -15,14 +17,33 @@ from openstack import exceptions as os_exc
 
 from portal.errors import CloudRefused
 
+# webob's own sentence before a 415's detail: the detail is the news.
+GENERIC_415 = re.compile(r"The request media type \S+ is not supported by this server\.")
+
+
+def _explanation(resp) -> str:
+    ctype = resp.headers.get("Content-Type", "")
+    if "json" in ctype:
+        try:
+            return str(resp.json().get("message", ""))
+        except (ValueError, AttributeError):
+            return ""
+    text = resp.text
+    if "html" in ctype:
+        return text.partition("</h1>")[2].partition("</body>")[0]
+    return text.partition("\n\n")[2]         # plain: "415 Unsupported Media Type\n\n..."
+
 
 def glance_said(exc: os_exc.HttpException) -> str:
-    """Glance's explanation, without the status line webob puts before it."""
+    """Glance's explanation, whichever form it came in, as one line of text."""
+    resp = getattr(exc, "response", None)
+    said = _explanation(resp) if resp is not None and resp.content else ""
+    said = html.unescape(re.sub(r"<[^>]+>", " ", said))
+    said = " ".join(GENERIC_415.sub("", said).split())
+    if said:
+        return said
     details = str(getattr(exc, "details", "") or "")
-    said = re.sub(r"^\d{3} [A-Za-z ]+: ", "", details).strip()
-    # a 415's page puts webob's generic sentence first: the detail after it is the news
-    said = said.rpartition("is not supported by this server.: ")[2] or said
-    return html.unescape(said) or str(exc)
+    return re.sub(r"^\d{3} [A-Za-z ]+: ", "", details).strip() or str(exc)
 
 
 def explain(exc: os_exc.HttpException, messages: dict, **context) -> CloudRefused:

@@ -246,3 +246,55 @@ def test_next_link_whenever_the_page_is_full(nova_demo, made):
     assert len(full["images"]) == 2 and "marker=" in full["next"]
     everything = nova_demo.call("GET", f"/image/v2/images?owner={owner}&limit=1000").json()
     assert "next" not in everything
+
+
+@pytest.mark.parametrize(("accept", "ctype", "body"), [
+    (None, "text/html", "No image found with ID {id}<br /><br />"),
+    ("application/json", "application/json",
+     '{"message": "No image found with ID {id}<br /><br />\\n\\n\\n", "code": "404 Not Found", '
+     '"title": "Not Found"}'),
+    ("", "text/plain", "404 Not Found\n\nNo image found with ID {id}\n\n   "),
+])
+def test_errors_in_the_form_accept_asks_for(nova_demo, accept, ctype, body):
+    """webob's negotiation, as Glance 33 answers: openstacksdk's upload sends Accept ""."""
+    missing = "11111111-2222-3333-4444-555555555555"
+    headers = {} if accept is None else {"Accept": accept}
+    resp = nova_demo.call("GET", f"/image/v2/images/{missing}", headers=headers)
+    assert resp.status_code == 404 and resp.headers["Content-Type"].startswith(ctype)
+    expected = body.replace("{id}", missing)
+    assert expected in resp.text if ctype == "text/html" else resp.text == expected
+
+
+def test_upload_refusal_in_plain_text_for_an_empty_accept(nova_demo, made):
+    resp = nova_demo.call("PUT", f"/image/v2/images/{made(disk_format='qcow2')}/file",
+                          data=b"\0" * 100, headers={**OCTETS, "Accept": ""})
+    assert resp.status_code == 415 and resp.headers["Content-Type"].startswith("text/plain")
+    assert resp.text == ("415 Unsupported Media Type\n\nThe request media type "
+                         "application/octet-stream is not supported by this server. \n\n "
+                         "Image disk_format qcow2 does not match stream data raw")
+
+
+def test_roles_as_glance_default_policy_has_them(nova_demo, made, devcloud):
+    """A reader reads but changes nothing (not even a download: download_image needs
+    member); a token with no reader role in its project (helpdesk's) lists nothing."""
+    reader, helpdesk = Client(devcloud, "reader"), Client(devcloud, "helpdesk")
+    image_id = made()
+    assert nova_demo.call("PUT", f"/image/v2/images/{image_id}/file", data=b"x" * 10,
+                          headers=OCTETS).status_code == 204
+    assert image_id in listed(reader)
+    assert reader.call("GET", f"/image/v2/images/{image_id}").status_code == 200
+    for method, path, body, action in [
+            ("POST", "", {"name": "x", "disk_format": "raw", "container_format": "bare"},
+             "add_image"),
+            ("PATCH", f"/{image_id}", None, "modify_image"),
+            ("DELETE", f"/{image_id}", None, "delete_image"),
+            ("GET", f"/{image_id}/file", None, "download_image")]:
+        resp = reader.call(method, f"/image/v2/images{path}", body,
+                           **({"headers": PATCH, "data": b"[]"} if method == "PATCH" else {}))
+        assert resp.status_code == 403, (method, path, resp.text)
+        assert glance_text(resp) == f"You are not authorized to complete {action} action."
+    refused = helpdesk.call("GET", "/image/v2/images")
+    assert refused.status_code == 403
+    assert glance_text(refused) == "You are not authorized to complete get_images action."
+    cirros = nova_demo.cirros()
+    assert helpdesk.call("GET", f"/image/v2/images/{cirros}").status_code == 404
