@@ -146,3 +146,22 @@ def test_a_web_process_killed_mid_console_loses_no_audit_record(cloud, tmp_path)
         assert requests.get(f"{layout.url}/readyz", timeout=10).status_code == 200
         assert re.search(r"web1", requests.get(f"{layout.url}/healthz", timeout=10)
                          .headers["X-Stackport-Web"])
+
+
+@pytest.mark.devcloud_only(reason="counts the cloud's calls")
+def test_two_workers_still_poll_once_per_tick(layout, cloud):
+    """Beat's one tick is at most one poll, whichever of the two workers takes it: never
+    two `servers/detail?all_tenants` calls for one tick (kicked, as a launch does, so that
+    the window has polls even when nothing is changing)."""
+    kick = "import django; django.setup(); from vms import pollstate; pollstate.kick()"
+    since = time.time()
+    for _ in range(3):
+        subprocess.run([sys.executable, "-c", kick], cwd=ROOT, env=layout.env, check=True)
+        time.sleep(2.5)
+    window = time.time() - since
+    calls = cloud.devcloud.admin_api("GET", f"stats?since={since}")["calls"]
+    polls = sorted(c["t"] for c in calls if c["method"] == "GET" and
+                   c["path"].endswith("/servers/detail") and "all_tenants" in c["query"])
+    assert 3 <= len(polls) <= window + 1, polls
+    gaps = [b - a for a, b in zip(polls, polls[1:], strict=False)]
+    assert min(gaps) > 0.5, f"two polls {min(gaps):.3f} s apart: one tick polled twice"
