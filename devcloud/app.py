@@ -5,6 +5,7 @@
     /networking/v2.0    Neutron (network)
     /image/v2           Glance (image)
     /placement          Placement (resource providers: the compute host)
+    /volume/v3/{project} Cinder (block storage: volumes, snapshots, types, quotas)
     /devcloud/...       devcloud's own admin API: faults, request accounting, config
 
 Middlewares, outermost first: request accounting, fault injection, token auth, and
@@ -19,7 +20,18 @@ import time
 
 from aiohttp import web
 
-from . import admin, compute, consoles, errors, identity, image, network, placement, request_ids
+from . import (
+    admin,
+    compute,
+    consoles,
+    errors,
+    identity,
+    image,
+    network,
+    placement,
+    request_ids,
+    volume,
+)
 from .cloud import CLOUD_KEY, SERVICES, Cloud, cloud_of
 from .errors import CloudError
 from .guests import service as guests
@@ -129,6 +141,7 @@ def build_app(cloud: Cloud) -> web.Application:
     app[CLOUD_KEY] = cloud
     request_ids.setup(app, service_of)
     # Order matters: later services look up earlier ones in cloud.services.
-    for module in (identity, image, network, compute, placement, consoles, guests, admin):
+    for module in (identity, image, network, volume, compute, placement, consoles, guests,
+                   admin):
         module.setup(app, cloud)
     return app

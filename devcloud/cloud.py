@@ -19,6 +19,7 @@ SERVICES = (
     ("network", "/networking", "network", "neutron"),
     ("image", "/image", "image", "glance"),
     ("placement", "/placement", "placement", "placement"),
+    ("volume", "/volume", "volumev3", "cinderv3"),
 )
 
 
@@ -51,13 +52,15 @@ class Cloud:
     def base_url(self) -> str:
         return f"http://{self.config.public_host or self.config.host}:{self.config.port}"
 
-    def endpoint(self, service: str) -> str:
+    def endpoint(self, service: str, project_id: str = "") -> str:
         return {
             "identity": f"{self.base_url}/v3",
             "compute": f"{self.base_url}/compute/v2.1",
             "network": f"{self.base_url}/networking",
             "image": f"{self.base_url}/image",
             "placement": f"{self.base_url}/placement",
+            # Cinder's endpoint names the project, as Keystone fills in %(project_id)s
+            "volume": f"{self.base_url}/volume/v3/{project_id}",
         }[service]
 
 

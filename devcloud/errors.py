@@ -1,6 +1,7 @@
 """Error responses shaped as each real service shapes them.
 
 Keystone: {"error": {"code", "message", "title"}}
+Cinder:   Nova's shape (413: "overLimit" with "retryAfter"), keystonemiddleware's 401.
 Nova:     {"itemNotFound"|"badRequest"|"forbidden"|"conflictingRequest"|...: {"code", "message"}}
 Neutron:  {"NeutronError": {"type", "message", "detail"}}
 Glance:   webob's error page in the form the Accept header asks for: HTML (no Accept,
@@ -94,6 +95,14 @@ def render(service: str, err: CloudError, accept: str | None = None) -> web.Resp
         body = {"error": {"code": status, "message": err.message,
                           "title": KEYSTONE_TITLES.get(status, "Error")}}
         return web.json_response(body, status=status)
+    if service == "volume":  # Cinder: Nova's fault shape; keystonemiddleware's 401
+        if status == 401:
+            body = {"error": {"code": 401, "title": "Unauthorized", "message": err.message}}
+            return web.json_response(body, status=401)
+        if status == 413:
+            body = {"overLimit": {"code": 413, "message": err.message, "retryAfter": "0"}}
+            return web.json_response(body, status=413)
+        service = "compute"
     if service == "compute":
         key = err.kind or NOVA_KEYS.get(status, "computeFault")
         return web.json_response({key: {"code": status, "message": err.message}}, status=status)

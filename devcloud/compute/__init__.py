@@ -10,7 +10,17 @@ infra (versions, limits, quota sets, services, hypervisors, zones), bootlog, net
 from aiohttp import web
 
 from ..cloud import Cloud
-from . import actions, flavor_access, flavors, infra, interfaces, keypairs, security, servers
+from . import (
+    actions,
+    flavor_access,
+    flavors,
+    infra,
+    interfaces,
+    keypairs,
+    security,
+    servers,
+    volume_attachments,
+)
 from .service import Compute
 
 PREFIX = "/compute/v2.1"
@@ -21,5 +31,5 @@ def setup(app: web.Application, cloud: Cloud) -> None:
     cloud.services["compute"] = compute
     r = app.router
     for module in (infra, servers, actions, interfaces, security, flavors, flavor_access,
-                   keypairs):
+                   keypairs, volume_attachments):
         module.routes(r, PREFIX)

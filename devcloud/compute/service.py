@@ -253,6 +253,9 @@ class Compute:
         if self.guests:
             await self.guests.delete(server_id)       # qemu ends, its files go
         self.network.release_server_ports(server_id)
+        volumes = self.cloud.services.get("volume")
+        if volumes is not None:
+            volumes.server_gone(server_id)   # detached; delete_on_termination ones deleted
         consoles = self.consoles
         if consoles is not None and hasattr(consoles, "detach"):
             consoles.detach(server_id)

@@ -13,7 +13,9 @@ Addresses are hidden while a server builds; security_groups come from its ports.
 
 import hashlib
 
+from ..cloud import CLOUD_KEY
 from .api import bookmark, links, mv
+from .volume_attachments import attachments_by_server
 
 PROGRESS_STATUSES = {"ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING"}
 REBUILD = {"rebuilding": "REBUILD", "rebuild_block_device_mapping": "REBUILD",
@@ -67,6 +69,15 @@ class ViewOptions:
         self.flags = {v: mv(request, v) for v in (
             "2.3", "2.9", "2.16", "2.19", "2.26", "2.47", "2.63", "2.71", "2.73", "2.90",
             "2.96", "2.98", "2.100")}
+        self._attached = None
+
+    def volumes_attached(self, server_id: str) -> list[dict]:
+        """os-extended-volumes:volumes_attached; Cinder's attachments indexed once per call."""
+        if self._attached is None:
+            self._attached = attachments_by_server(self.request.app[CLOUD_KEY])
+        return [{"id": a["id"], "delete_on_termination": a["delete_on_termination"]}
+                if self.flags["2.3"] else {"id": a["id"]}
+                for a in self._attached.get(server_id, ())]
 
 
 def _flavor(opts: ViewOptions, server: dict) -> dict:
@@ -166,7 +177,7 @@ def server_view(opts: ViewOptions, server: dict, addresses: dict | None,
     view["OS-EXT-STS:task_state"] = server["task_state"]
     view["OS-EXT-STS:vm_state"] = server["vm_state"]
     view["OS-EXT-STS:power_state"] = server["power_state"]
-    view["os-extended-volumes:volumes_attached"] = []
+    view["os-extended-volumes:volumes_attached"] = opts.volumes_attached(server["id"])
     _add_late_fields(opts, server, view, show)
     if not show and shown_groups:
         # detail adds the groups for all servers at the end, as Nova does

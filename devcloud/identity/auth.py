@@ -91,4 +91,5 @@ async def auth_projects(request):
 async def auth_catalog(request):
     if not request["ctx"].scoped:
         raise CloudError(403, "The authenticated user should be scoped to a project.")
-    return collection(request, "catalog", identity_of(request).catalog(), "/v3/auth/catalog")
+    return collection(request, "catalog", identity_of(request).catalog(request["ctx"].project_id),
+                      "/v3/auth/catalog")

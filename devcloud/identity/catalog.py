@@ -6,10 +6,10 @@ import uuid
 from ..cloud import SERVICES
 
 
-def catalog(cloud) -> list[dict]:
+def catalog(cloud, project_id: str = "") -> list[dict]:
     entries = []
     for name, _prefix, stype, sname in SERVICES:
-        url = cloud.endpoint(name)
+        url = cloud.endpoint(name, project_id)
         sid = uuid.uuid5(uuid.NAMESPACE_URL, stype).hex
         entries.append({
             "endpoints": [

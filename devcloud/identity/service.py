@@ -12,5 +12,5 @@ class Identity(Accounts, Tokens):
         self.store = cloud.store
         self.token_ttl = 3600  # Keystone's default [token] expiration
 
-    def catalog(self) -> list[dict]:
-        return catalog(self.cloud)
+    def catalog(self, project_id: str = "") -> list[dict]:
+        return catalog(self.cloud, project_id)

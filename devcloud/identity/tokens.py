@@ -103,7 +103,7 @@ class Tokens:
             body["roles"] = [{"id": self.role_by_name(n)["id"], "name": n}
                              for n in self.effective_roles(user["id"], project["id"])]
             if with_catalog:
-                body["catalog"] = self.catalog()
+                body["catalog"] = self.catalog(project["id"])
         return {"token": body}
 
     # --- authentication -----------------------------------------------------
