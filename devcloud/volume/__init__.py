@@ -4,8 +4,8 @@ endpoint http://HOST:PORT/volume/v3/<project_id>, as the real one's names the pr
     state:     service.py (volumes, snapshots, quotas; the status sequences over the build
                delay; the attachments Nova makes through it)
     handlers:  volumes.py (/volumes and their /action), snapshots.py, misc.py (versions,
-               types, availability zones, limits, quota sets); listing.py (filters, sort,
-               paging), views.py (bodies per microversion), api.py (microversions, policy,
+               types, availability zones, limits, quota sets, os-services); listing.py
+               (filters, sort, paging), views.py (bodies per microversion), api.py (microversions, policy,
                the project in the path)
 
 Checked against the real Cinder 29 of ../shared/realcloud (its fake driver keeps no data).
@@ -43,6 +43,7 @@ def setup(app: web.Application, cloud: Cloud) -> None:
                  key="type_id")
     r.add_get(f"{base}/os-availability-zone", misc.availability_zones)
     r.add_get(f"{base}/limits", misc.limits)
+    r.add_get(f"{base}/os-services", misc.services)
     quota = add_resource(r, f"{base}/os-quota-sets", show=misc.show_quotas,
                          update=misc.update_quotas, key="target_id")
     r.add_get(f"{quota}/defaults", misc.default_quotas)

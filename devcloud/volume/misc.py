@@ -1,6 +1,7 @@
 """The version documents, volume types, availability zones, /limits and os-quota-sets
 (with ?usage=True), as the real Cinder 29 answers them."""
 
+from ..compute.hosts import HOST
 from ..errors import CloudError
 from ..routes import public
 from .api import (
@@ -10,7 +11,9 @@ from .api import (
     cinder,
     fmt,
     json_response,
+    mv,
     require_admin,
+    stamp,
     volume_of,
 )
 from .service import AZ, DEFAULT_QUOTAS
@@ -126,3 +129,24 @@ async def update_quotas(request):
     volume_of(request).store.touch()
     quotas = volume_of(request).quotas(target)
     return json_response({"quota_set": {k: quotas[k] for k in QUOTA_ORDER}})
+
+
+@cinder
+async def services(request):
+    """cinder-volume (backend `fake`) and cinder-scheduler on devcloud's host, always up."""
+    if not request["ctx"].is_admin:
+        raise CloudError(403, "Policy doesn't allow volume_extension:services:index to be "
+                              "performed.")
+    now = stamp()
+    volume = {"binary": "cinder-volume", "host": f"{HOST}@fake", "zone": AZ,
+              "status": "enabled", "state": "up", "updated_at": now}
+    scheduler = {"binary": "cinder-scheduler", "host": HOST, "zone": AZ,
+                 "status": "enabled", "state": "up", "updated_at": now}
+    if mv(request, "3.49"):
+        volume["backend_state"] = "up"
+    if mv(request, "3.7"):
+        volume["cluster"] = scheduler["cluster"] = None
+    volume.update(disabled_reason=None, replication_status="disabled",
+                  active_backend_id=None, frozen=False)
+    scheduler["disabled_reason"] = None
+    return json_response({"services": [volume, scheduler]})

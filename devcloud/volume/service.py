@@ -14,7 +14,7 @@ from ..errors import CloudError
 from .api import stamp
 
 AZ = "nova"
-HOST = "devcloud@fake#fake"
+HOST = "devcloud@fake#fake"  # os-vol-host-attr:host: host@backend#pool
 DEFAULT_TYPE = {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, "devcloud/volume-type/__DEFAULT__")),
                 "name": "__DEFAULT__", "is_public": True, "description": "Default Volume Type",
                 "extra_specs": {}, "os-volume-type-access:is_public": True}
