@@ -20,16 +20,16 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from . import redisconn
+
 KEYSTONE_TTL = 5.0
 KEYSTONE_TIMEOUT = 3.0
-REDIS_TIMEOUT = 2.0
 OK = "ok"
 
 _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="readyz")
 _migrated = False                # once everything is applied, it stays so for this code
 _keystone_lock = threading.Lock()
 _keystone_seen: tuple[float, str] | None = None
-_redis_clients: dict[str, redis.Redis] = {}
 
 
 def database() -> str:
@@ -54,20 +54,12 @@ def migrations() -> str:
     return OK
 
 
-def _redis(url: str) -> redis.Redis:
-    client = _redis_clients.get(url)
-    if client is None:
-        client = _redis_clients[url] = redis.Redis.from_url(
-            url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
-    return client
-
-
 def redis_roles() -> str:
     """Each distinct Redis URL the roles use (broker, channel layer, cache, locks) PINGs."""
     failed = []
     for role, url in settings.REDIS_ROLES.items():
         try:
-            _redis(url).ping()
+            redisconn.for_url(url).ping()
         except redis.RedisError as exc:
             failed.append(f"{role}: {exc}")
     return "; ".join(failed) or OK
@@ -118,4 +110,4 @@ def forget() -> None:
     _migrated = False
     with _keystone_lock:
         _keystone_seen = None
-    _redis_clients.clear()
+    redisconn.forget_probes()

@@ -116,10 +116,10 @@ class SharedCollector:
     def _queue(self):
         import redis
 
-        from .health import _redis
+        from .redisconn import for_url
 
         try:
-            depth = queue_depth(_redis(settings.REDIS_ROLES["broker"]),
+            depth = queue_depth(for_url(settings.REDIS_ROLES["broker"]),
                                 settings.CELERY_TASK_DEFAULT_QUEUE)
         except redis.RedisError:
             return

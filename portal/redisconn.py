@@ -16,3 +16,21 @@ def client() -> redis.Redis:
         _client = redis.Redis.from_url(settings.REDIS_ROLES["locks"],
                                        socket_connect_timeout=2, socket_timeout=5)
     return _client
+
+
+# Clients for one Redis role's URL each (readiness and metrics ask every role), with a
+# short timeout: a probe says "down" in two seconds instead of hanging the probe.
+PROBE_TIMEOUT = 2.0
+_probes: dict[str, redis.Redis] = {}
+
+
+def for_url(url: str) -> redis.Redis:
+    probe = _probes.get(url)
+    if probe is None:
+        probe = _probes[url] = redis.Redis.from_url(
+            url, socket_connect_timeout=PROBE_TIMEOUT, socket_timeout=PROBE_TIMEOUT)
+    return probe
+
+
+def forget_probes() -> None:
+    _probes.clear()
