@@ -1,10 +1,12 @@
 """Day-2 server actions as Nova's compute manager runs them: each a fixed sequence of
 task_states (the first set by the API, the rest by nova-compute) and the state it ends in.
 
-Each step is (task_state, hook): the hook returns extra changes made together with that
-task_state (e.g. the flavor switching at resize_finish); `finish` returns the changes of the
-end, made with task_state None. Service.run_flow walks a flow with the configurable action
-delay and resumes one a restart interrupted from the task_state it had reached.
+Each step is (task_state, hook) (a task_state None: a moment between two tasks, as a
+stopped server's rebuild shows ACTIVE before powering off): the hook returns extra changes
+made together with that task_state (e.g. the flavor switching at resize_finish); `finish`
+returns the changes of the end, made with task_state None. Service.run_flow walks a flow
+with the configurable action delay and resumes one a restart interrupted from the
+task_state it had reached.
 
 Sequences and end states are the ones a real Nova 2026.2 (fake virt driver) shows, e.g.
 shelve with the default shelved_offload_time 0: shelving → shelving_image_pending_upload →
@@ -93,8 +95,9 @@ def _confirmed(compute, server, args):
 
 # --- rebuild ------------------------------------------------------------------------------
 
-def _rebuilt_powering_off(compute, server, args):
-    """A stopped server is spawned again, then stopped again by the same operation."""
+def _rebuilt_spawned(compute, server, args):
+    """A stopped server is spawned again (ACTIVE, no task), then stopped again by the
+    same operation (powering-off)."""
     return {"vm_state": "active", "power_state": POWER_RUNNING,
             "launched_at": iso_micro(now())}
 
@@ -136,10 +139,13 @@ FLOWS = {
                      guest="powering-on"),
     "resize": Flow(RESIZE_STEPS, _resized),
     "revertResize": Flow((("resize_reverting", None),), _reverted),
+    # a stopped server's revert powers the old flavor's guest off before it ends
+    "revertResize-stopped": Flow((("resize_reverting", None), ("powering-off", None)),
+                                 _reverted),
     "confirmResize": Flow((), _confirmed),
     "rebuild": Flow(REBUILD_STEPS, _launched(vm_state="active", power_state=POWER_RUNNING),
                     guest="rebooting_hard"),
-    "rebuild-stopped": Flow(REBUILD_STEPS + (("powering-off", _rebuilt_powering_off),),
+    "rebuild-stopped": Flow(REBUILD_STEPS + ((None, _rebuilt_spawned), ("powering-off", None)),
                             _set(vm_state="stopped", power_state=POWER_SHUTDOWN),
                             guest="powering-off"),
     "createImage": Flow((("image_snapshot_pending", None), ("image_snapshot", None),

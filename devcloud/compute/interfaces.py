@@ -11,6 +11,7 @@ back over RPC as a RemoteError).
 from aiohttp import web
 
 from ..errors import CloudError
+from . import instance_actions
 from .api import body_of, compute_of, invalid_input, json_response, mv, nova, policy_error
 from .netlink import nova_error
 from .snapshot import image_id_ok
@@ -109,11 +110,13 @@ async def attach_interface(request):
             server["project_id"], network_id=network_id, port_id=port_id,
             device_id=server["id"], fixed_ip=ip)
     except CloudError as err:
+        if err.kind == "PortNotFound":   # Nova's API looks the port up itself: no RPC
+            instance_actions.abandon(server)
+            compute.store.touch()
+            raise CloudError(404, f"Port id {port_id} could not be found.") from None
         compute.finish_actions(server, message="Error")
         if err.kind == "NetworkNotFound":
             raise CloudError(500, RPC_ERROR) from None
-        if err.kind == "PortNotFound":
-            raise CloudError(404, f"Port id {port_id} could not be found.") from None
         if not err.kind:      # Nova's own refusal (no network to pick)
             raise
         raise nova_error(err, network_id, port_id) from None

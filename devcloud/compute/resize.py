@@ -85,11 +85,13 @@ def _resize_answer(request, compute, server, action: str, rule: str) -> None:
     ctx = request["ctx"]
     _policy(request, rule)
     check_lock(server, ctx)
-    check_state(server, action, {"resized"})
-    if compute.flow_pending(server):  # its migration is already confirming / reverting
+    if server["vm_state"] == "resized" and compute.flow_pending(server):
+        # its migration is already confirming / reverting: Nova finds no finished one
         raise CloudError(400, "Instance has not been resized.")
+    check_state(server, action, {"resized"})
     compute.record_action(server, action, ctx, request["request_id"])
-    compute.run_flow(server, action)
+    stopped = action == "revertResize" and server.get("resized_from") == "stopped"
+    compute.run_flow(server, f"{action}-stopped" if stopped else action)
 
 
 def _confirm(request, compute, server, _args):

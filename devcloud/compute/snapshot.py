@@ -82,7 +82,7 @@ def create_image(request, compute, server, args):
     metadata = dict(args.get("metadata") or {})
     if server["vm_state"] not in SNAPSHOT_STATES:
         raise conflict(server, "createImage", "vm_state")
-    if server["task_state"] is not None:
+    if server["task_state"] is not None or server.get("flow"):
         raise conflict(server, "createImage", "task_state")
     image = new_image(compute, server, ctx, name, metadata)
     if image is None:
