@@ -12,7 +12,7 @@ class NullNetwork:
     """Stands in for Neutron when the network service is absent: nothing exists."""
 
     def create_server_port(self, project_id, *, network_id=None, port_id=None, device_id,
-                           security_groups=None):
+                           security_groups=None, host=None, fixed_ip=None):
         if port_id:
             raise CloudError(404, f"Port {port_id} could not be found.", "PortNotFound")
         raise CloudError(404, f"Network {network_id} could not be found.", "NetworkNotFound")
@@ -37,6 +37,15 @@ class NullNetwork:
 
     def server_security_group_details(self, device_id):
         return []
+
+    def find_security_group(self, project_id, ref):
+        return None
+
+    def set_port_security_groups(self, port_id, group_ids):
+        pass
+
+    def release_server_port(self, device_id, port_id):
+        return False
 
     def dhcp_server_ip(self, subnet_id):
         return None
