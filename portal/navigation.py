@@ -3,10 +3,12 @@ not (yet) routed is left out, so the layout never breaks on a missing page."""
 
 from django.urls import NoReverseMatch, reverse
 
-# (section, [(label, url name, who sees it)]) — who: "all", "admin", "helpdesk"
+# (section, [(label, url name, who sees it)]) — who: "all", "admin", "helpdesk", or
+# "block-storage": everyone, when the catalog has Cinder (read from the token, no call)
 SECTIONS = [
     ("Compute", [("Overview", "portal:home", "all"), ("Instances", "vms:list", "all"),
                  ("Images", "images:list", "all"), ("Key pairs", "vms:keypairs", "all")]),
+    ("Storage", [("Volumes", "volumes:list", "block-storage")]),
     ("Network", [("Networks", "networks:list", "all"), ("Routers", "networks:routers", "all"),
                  ("Floating IPs", "networks:floatingips", "all"),
                  ("Security groups", "networks:security_groups", "all")]),
@@ -19,12 +21,24 @@ SECTIONS = [
 ]
 
 
-def _visible(who: str, perms) -> bool:
+def _visible(who: str, perms, request=None) -> bool:
+    if who == "block-storage":
+        return _has_block_storage(request)
     if who == "admin":
         return perms.is_admin
     if who == "helpdesk":
         return perms.can_search_all_projects
     return True
+
+
+def _has_block_storage(request) -> bool:
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return False
+    try:
+        return bool(actor.conn.has_service("block-storage"))
+    except Exception:  # noqa: BLE001 (a menu never breaks the page)
+        return False
 
 
 def _matches(path: str, url: str) -> bool:
@@ -39,7 +53,7 @@ def sections_for(request) -> list[dict]:
     for title, entries in SECTIONS:
         links = []
         for label, name, who in entries:
-            if not _visible(who, perms):
+            if not _visible(who, perms, request):
                 continue
             try:
                 url = reverse(name)

@@ -67,10 +67,12 @@ def page(proxy, path: str, key: str, marker: str | None, sort: str = "name",
 
 
 def project_of(obj) -> str | None:
-    """The owning project of a dict from any service (Nova says tenant_id) or of an
-    openstacksdk Resource."""
+    """The owning project of a dict from any service (Nova says tenant_id, Cinder its
+    extension attributes) or of an openstacksdk Resource."""
     if isinstance(obj, dict):
-        return obj.get("project_id") or obj.get("tenant_id")
+        return (obj.get("project_id") or obj.get("tenant_id")
+                or obj.get("os-vol-tenant-attr:tenant_id")
+                or obj.get("os-extended-snapshot-attributes:project_id"))
     return getattr(obj, "project_id", None)
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "networks",
     "consoles",
     "images",
+    "volumes",
     "cloud",
 ]
 

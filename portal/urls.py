@@ -29,5 +29,6 @@ urlpatterns = [
     path("network/", include("networks.urls")),
     path("consoles/", include("consoles.urls")),
     path("images/", include("images.urls")),
+    path("volumes/", include("volumes.urls")),
     path("admin/cloud/", include("cloud.urls")),
 ]

@@ -5,8 +5,8 @@ endpoint http://HOST:PORT/volume/v3/<project_id>, as the real one's names the pr
                delay; the attachments Nova makes through it)
     handlers:  volumes.py (/volumes and their /action), snapshots.py, misc.py (versions,
                types, availability zones, limits, quota sets, os-services); listing.py
-               (filters, sort, paging), views.py (bodies per microversion), api.py (microversions, policy,
-               the project in the path)
+               (filters, sort, paging), views.py (bodies per microversion), api.py
+               (microversions, policy, the project in the path)
 
 Checked against the real Cinder 29 of ../shared/realcloud (its fake driver keeps no data).
 """
