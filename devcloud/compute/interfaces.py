@@ -124,8 +124,7 @@ async def attach_interface(request):
     port["status"] = "ACTIVE"
     port["revision_number"] += 1
     server["has_ports"] = True
-    compute.finish_actions(server)
-    compute.touch(server)
+    compute.finish_actions(server)   # the server's `updated` stays as it was, as in Nova
     return json_response({"interfaceAttachment": _view(request, port)})
 
 
@@ -141,7 +140,6 @@ async def detach_interface(request):
     compute.record_action(server, "detach_interface", ctx, request["request_id"])
     if compute.network.release_server_port(server["id"], request.match_info["port_id"]):
         server["has_ports"] = bool(compute.network.server_ports(server["id"]))
-        compute.touch(server)
         compute.finish_actions(server)
     else:
         compute.finish_actions(server, message="Error")

@@ -116,7 +116,10 @@ def test_a_server_deleted_while_its_snapshot_uploads_leaves_no_image(devcloud, d
 def test_add_and_remove_a_security_group(demo, server):
     group = demo.network.create_security_group(name=f"day2-sg-{uuid.uuid4().hex[:6]}")
     try:
+        updated = demo.compute.get_server(server.id).updated_at
+        time.sleep(1.1)   # `updated` counts seconds: a change now would show
         demo.compute.add_security_group_to_server(server, group)
+        assert demo.compute.get_server(server.id).updated_at == updated
         names = sorted(g["name"] for g in demo.compute.get_server(server).security_groups)
         assert names == sorted(["default", group.name])
         (port,) = demo.network.ports(device_id=server.id)
@@ -149,7 +152,11 @@ def test_a_server_without_groups_shows_none(demo, server):
 def test_attach_and_detach_interfaces(demo, server, private):
     (first,) = demo.compute.server_interfaces(server)
     assert first.port_state == "ACTIVE" and first.net_id == private.id
+    updated = demo.compute.get_server(server.id).updated_at
+    time.sleep(1.1)   # `updated` counts seconds: a change now would show
     added = demo.compute.create_server_interface(server, net_id=private.id)
+    # Nova changes the ports, not the server's record: changes-since does not see it
+    assert demo.compute.get_server(server.id).updated_at == updated
     assert added.port_state == "ACTIVE" and added.net_id == private.id
     own = demo.network.create_port(network_id=private.id, name="day2-own")
     try:
