@@ -1,15 +1,28 @@
-"""How every networks change ends: portal.changes.announce with the networks event (the
-banner that tells the project's open pages their networking changed). A service calls
-it once the cloud has accepted the change, whoever the actor is (a person's request, a
-Celery task on the service account): there is no way to change something and skip it.
+"""How every networks change ends: portal.changes.announce with the networks event. A
+service calls it once the cloud has accepted the change, whoever the actor is (a person's
+request, a Celery task on the service account): there is no way to change something and
+skip it.
+
+What the event is depends on whether the kind's list is live (networks/poller.py): for a
+network or subnet the poller is kicked and pushes the changed rows at the next beat (a
+second at most), as it does for a change made anywhere else; for the kinds not live yet,
+the banner that tells the project's open pages to reload.
 """
 
 from django.template.loader import render_to_string
 
 from portal import changes
 
+from . import pollstate
+
+# network.quick_create also makes a router: its banner stays (the routers list is not live)
+LIVE = ("network.create", "network.rename", "network.delete", "subnet.")
+
 
 def announce(actor, action: str, target: str, detail: str = ""):
     """Audit `action` on `target` by `actor` and tell the actor's project's pages."""
+    if action.startswith(LIVE):
+        changes.afterwards(action, pollstate.kick)
+        return changes.announce(actor, action, target, event="", detail=detail)
     html = render_to_string("networks/changed.html", {"action": action, "target": target})
     return changes.announce(actor, action, target, event=html, detail=detail)

@@ -21,6 +21,7 @@ from portal.cloud import gather
 from portal.reads import collection, page
 
 from . import addressing
+from . import live as networks_live
 from .lookups import external, owned
 
 
@@ -66,7 +67,12 @@ def networks_page(actor, widen=False, marker=None) -> dict:
         n["subnet_rows"] = sorted(by_net.get(n["id"], []), key=lambda s: s["cidr"])
         n["own"] = n["project_id"] == actor.project_id
         n["external"] = n.get("router:external", False)  # templates cannot read "a:b"
-    return {"networks": networks, "next_marker": next_marker, "widened": project_id is None}
+        if project_id is not None:
+            n["live_attrs"] = networks_live.row_attrs(n)
+    # An admin's widened list is not live (networks.live says why).
+    live_list = networks_live.list_attrs(marker, bool(next_marker)) if project_id else None
+    return {"networks": networks, "next_marker": next_marker, "widened": project_id is None,
+            "live_list": live_list}
 
 
 def network_detail(actor, network_id: str) -> dict:

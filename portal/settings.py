@@ -170,6 +170,9 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PORTAL_CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULER = "portal.beat.HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "vms-poll": {"task": "vms.tasks.poll", "schedule": 1.0, "options": {"expires": 5}},
+    # Networks, subnets …: one id/revision list call per kind per tick (networks/poller.py).
+    "networks-poll": {"task": "networks.tasks.poll", "schedule": 1.0,
+                      "options": {"expires": 5}},
     "consoles-close-lost": {"task": "consoles.tasks.close_lost", "schedule": 60.0,
                             "options": {"expires": 50}},
     # Expired sessions, spent tickets, rows past their retention (portal/housekeeping.py).

@@ -1,0 +1,63 @@
+"""The networks poller's state, in Redis (shared by every worker and web process):
+
+    seen:<kind>   what the last poll saw of one kind: {id: [revision_number, project_id,
+                  network_id]} as JSON (network_id for subnets, so a subnet's change or
+                  deletion re-renders its network's row)
+    next_at       when the next poll is due; beat fires every second, the task decides
+    lock          held while a poll runs (a short lease, so a killed worker frees it)
+"""
+
+import hashlib
+import json
+import os
+
+from django.conf import settings
+
+from portal.redisconn import client
+
+INTERVAL = 1.0  # a change made with the CLI is on the page within about a tick and a half
+BEAT_SLACK = 0.3
+LEASE = 15  # seconds the lock outlives a holder that died mid-poll
+
+
+def _prefix() -> str:
+    """Per database, as the vms poller's (two portals on one Redis keep their own)."""
+    db = settings.DATABASES["default"]
+    where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
+    if "memory" in str(db["NAME"]) or not db["NAME"]:
+        where += f":{os.getpid()}"
+    return f"stackport:networks:poll:{hashlib.sha1(where.encode()).hexdigest()[:10]}:"
+
+
+def seen(kind: str) -> dict | None:
+    """None before the first poll of this kind (which then only records, publishes nothing)."""
+    raw = client().get(_prefix() + "seen:" + kind)
+    return json.loads(raw) if raw is not None else None
+
+
+def set_seen(kind: str, value: dict) -> None:
+    client().set(_prefix() + "seen:" + kind, json.dumps(value))
+
+
+def due(now: float) -> bool:
+    raw = client().get(_prefix() + "next_at")
+    return now >= float(raw or 0)
+
+
+def polled(started: float) -> None:
+    client().set(_prefix() + "next_at", started + INTERVAL - BEAT_SLACK)
+
+
+def lock():
+    return client().lock(_prefix() + "lock", timeout=LEASE, blocking=False)
+
+
+def reset() -> None:
+    keys = client().keys(_prefix() + "*")
+    if keys:
+        client().delete(*keys)
+
+
+def kick() -> None:
+    """Poll at the next beat (the portal itself just changed something)."""
+    client().set(_prefix() + "next_at", 0)

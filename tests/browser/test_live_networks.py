@@ -1,0 +1,53 @@
+"""Networks made, changed and deleted outside the portal (with openstacksdk, as the
+`openstack` CLI would) show up on an open networks list without a reload: the row
+appears in name order, gains its subnet, and goes when the network is deleted. The
+networks poller's id/revision list per kind and tick is all that reaches the cloud."""
+
+import uuid
+
+import pytest
+
+from tests.browser.test_live_servers import watch
+from tests.conftest import browser_login
+
+pytestmark = pytest.mark.browser
+WAIT = 20000  # ms: a poll a second, and a loaded machine
+
+
+def row(network_id: str) -> str:
+    return f"tbody#network-rows tr#network-{network_id}"
+
+
+def test_a_network_made_outside_appears_in_the_open_list_and_goes_when_deleted(
+        page, live_portal, live_worker, cloud):
+    conn = cloud.connect("alice")
+    prefix = f"lvn-{uuid.uuid4().hex[:6]}"
+    made = []
+    try:
+        browser_login(page, live_portal, cloud, "alice")
+        errors = watch(page, f"{live_portal.url}/network/")
+        later = conn.network.create_network(name=f"{prefix}-b")
+        made.append(later)
+        page.wait_for_selector(row(later.id), timeout=WAIT)
+        earlier = conn.network.create_network(name=f"{prefix}-a")
+        made.append(earlier)
+        page.wait_for_selector(row(earlier.id), timeout=WAIT)
+        # The page's order (name, ascending): -a sits above -b.
+        ids = page.eval_on_selector_all("tbody#network-rows tr[data-live-key]",
+                                        "rows => rows.map(r => r.id)")
+        assert ids.index(f"network-{earlier.id}") < ids.index(f"network-{later.id}")
+        assert page.locator(f"{row(later.id)} a[href$='/{later.id}/']").inner_text() == \
+            later.name
+
+        conn.network.create_subnet(network_id=later.id, cidr="10.78.1.0/24", ip_version=4)
+        page.wait_for_selector(f"{row(later.id)} code:text('10.78.1.0/24')", timeout=WAIT)
+
+        conn.network.delete_network(later)
+        made.remove(later)
+        page.wait_for_selector(row(later.id), state="detached", timeout=WAIT)
+        assert page.locator(row(earlier.id)).count() == 1
+        assert page.evaluate("window.__notReloaded") is True
+        assert not [e for e in errors if "oobErrorNoTarget" in e], errors
+    finally:
+        for net in made:
+            conn.network.delete_network(net, ignore_missing=True)
