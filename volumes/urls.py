@@ -18,6 +18,9 @@ urlpatterns = [
          name="detach"),
     path("<osid:volume_id>/snapshot/", views.SnapshotCreate.as_view(), name="snapshot"),
     path("<osid:volume_id>/delete/", views.VolumeDelete.as_view(), name="delete"),
+    path("server/<osid:server_id>/", views.ServerPanel.as_view(), name="server_panel"),
+    path("server/<osid:server_id>/attach/", views.ServerAttach.as_view(),
+         name="server_attach"),
     path("snapshots/<osid:snapshot_id>/delete/", views.SnapshotDelete.as_view(),
          name="snapshot_delete"),
 ]

@@ -2,7 +2,7 @@
 for what changes, all for `self.actor` (request.actor)."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -10,6 +10,7 @@ from django.views import View
 from portal.access import ChangeRequiredMixin, LoginRequiredMixin
 from portal.errors import CloudRefused
 from portal.generic import ActorMixin, CloudActionView, CloudDeleteView, CloudFormView
+from vms.selectors import owned_server
 
 from . import selectors, services
 from .forms import AttachForm, BootableForm, CreateForm, EditForm, ExtendForm, SnapshotForm
@@ -138,7 +139,44 @@ class VolumeAttach(VolumeChange):
                 f"“{server.get('name')}” as {device}.")
 
     def next_url(self, vol, volume_id):
-        return self.request.POST.get("next") or super().next_url(vol, volume_id)
+        return back_to(self.request, super().next_url(vol, volume_id))
+
+
+def back_to(request, fallback: str) -> str:
+    """A posted `next`, when it is one of the portal's own server pages; else fallback."""
+    wanted = request.POST.get("next") or ""
+    if wanted.startswith("/servers/") and "//" not in wanted and "\\" not in wanted:
+        return wanted
+    return fallback
+
+
+class ServerPanel(LoginRequiredMixin, ActorMixin, View):
+    """The server detail's attached-volumes panel (htmx loads it after the page)."""
+
+    def get(self, request, server_id):
+        if not self.actor.conn.has_service("block-storage"):
+            return HttpResponse("")
+        server = owned_server(self.actor, server_id)
+        ctx = selectors.server_volumes(self.actor, server)
+        return render(request, "volumes/_server_panel.html", {
+            **ctx, "server_id": server.id,
+            "server_url": reverse("vms:detail", args=[server.id])})
+
+
+class ServerAttach(CinderRequired, CloudActionView):
+    def target(self, server_id):
+        return owned_server(self.actor, server_id)
+
+    def act(self, server):
+        offered = selectors.server_volumes(self.actor, server)["attachable"]
+        vol = next((v for v in offered if v["id"] == self.request.POST.get("volume")), None)
+        if vol is None:
+            raise Http404("No such volume to attach in this project.")
+        device = services.attach(self.actor, vol, {"id": server.id, "name": server.name})
+        return f"Volume “{vol.get('name') or vol['id']}” is being attached as {device}."
+
+    def next_url(self, server, server_id):
+        return reverse("vms:detail", args=[server_id])
 
 
 class VolumeDetach(CinderRequired, CloudActionView):
@@ -153,7 +191,7 @@ class VolumeDetach(CinderRequired, CloudActionView):
         return f"Volume “{vol.get('name') or vol['id']}” is being detached."
 
     def next_url(self, vol, volume_id, server_id):
-        return self.request.POST.get("next") or reverse("volumes:detail", args=[volume_id])
+        return back_to(self.request, reverse("volumes:detail", args=[volume_id]))
 
 
 class SnapshotCreate(VolumeChange):

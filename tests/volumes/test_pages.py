@@ -146,3 +146,31 @@ def test_attach_to_a_server_and_detach(as_, cloud, make_volume, prefix, networks
 def test_the_menu_has_volumes_when_the_catalog_has_cinder(as_):
     page = as_("alice").get("/").content.decode()
     assert 'href="/volumes/"' in page
+
+
+def test_server_detail_panel_attaches_and_detaches(as_, cloud, make_volume, prefix, networks,
+                                                   image_id):
+    alice, conn = as_("alice"), cloud.connect("alice")
+    vol = make_volume("alice", "-panel")
+    server = conn.compute.create_server(name=f"{prefix}-psrv", flavor_id="1",
+                                        image_id=image_id,
+                                        networks=[{"uuid": networks["alice"]["network"].id}])
+    server = conn.compute.wait_for_server(server, wait=120, interval=0.5)
+    detail = alice.get(f"/servers/{server.id}/").content.decode()
+    assert f'hx-get="/volumes/server/{server.id}/"' in detail
+    panel = alice.get(f"/volumes/server/{server.id}/").content.decode()
+    assert "No volumes attached." in panel and f'<option value="{vol.id}"' in panel
+    resp = alice.post(f"/volumes/server/{server.id}/attach/", {"volume": vol.id})
+    assert resp.status_code == 302 and resp["Location"] == f"/servers/{server.id}/"
+    settled(conn, vol.id, "in-use")
+    panel = alice.get(f"/volumes/server/{server.id}/").content.decode()
+    assert 'data-testid="device">/dev/' in panel and vol.name in panel
+    resp = alice.post(f"/volumes/{vol.id}/detach/{server.id}/",
+                      {"next": f"/servers/{server.id}/"})
+    assert resp["Location"] == f"/servers/{server.id}/"
+    settled(conn, vol.id, "available")
+    # another project's server is a 404 for the panel and its attach
+    bob = as_("bob")
+    assert bob.get(f"/volumes/server/{server.id}/").status_code == 404
+    assert bob.post(f"/volumes/server/{server.id}/attach/", {"volume": vol.id}).status_code \
+        == 404
