@@ -173,6 +173,9 @@ CELERY_BEAT_SCHEDULE = {
     # Networks, subnets …: one id/revision list call per kind per tick (networks/poller.py).
     "networks-poll": {"task": "networks.tasks.poll", "schedule": 1.0,
                       "options": {"expires": 5}},
+    # Cinder's volumes: one list call per tick for the whole cloud (volumes/poller.py)
+    "volumes-poll": {"task": "volumes.tasks.poll", "schedule": 1.0,
+                     "options": {"expires": 5}},
     "consoles-close-lost": {"task": "consoles.tasks.close_lost", "schedule": 60.0,
                             "options": {"expires": 50}},
     # Expired sessions, spent tickets, rows past their retention (portal/housekeeping.py).
