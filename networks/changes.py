@@ -3,10 +3,11 @@ service calls it once the cloud has accepted the change, whoever the actor is (a
 request, a Celery task on the service account): there is no way to change something and
 skip it.
 
-What the event is depends on whether the kind's list is live (networks/poller.py): for a
-network or subnet the poller is kicked and pushes the changed rows at the next beat (a
-second at most), as it does for a change made anywhere else; for the kinds not live yet,
-the banner that tells the project's open pages to reload.
+What the event is depends on whether the kind's list is live (networks/poller.py): for
+a network, subnet, router or security group the poller is kicked and pushes the changed
+rows at the next beat (a second at most), as it does for a change made anywhere else;
+for the kinds not live yet (floating IPs, pools), the banner that tells the project's
+open pages to reload.
 """
 
 from django.template.loader import render_to_string
@@ -15,8 +16,7 @@ from portal import changes
 
 from . import pollstate
 
-# network.quick_create also makes a router: its banner stays (the routers list is not live)
-LIVE = ("network.create", "network.rename", "network.delete", "subnet.")
+LIVE = ("network.", "subnet.", "router.", "security_group.")
 
 
 def announce(actor, action: str, target: str, detail: str = ""):

@@ -1,40 +1,62 @@
-"""The networks list as a live list (portal/live.py): what a network row says about
-itself and what an open networks page shows, so that a row the poller pushes lands where
+"""The networks panel's lists as live lists (portal/live.py): what a row says about
+itself and what an open list page shows, so that a row the poller pushes lands where
 reloading the page would show it.
 
-    sort     the page's: name, then id, ascending (portal.reads.page)
-    scope    a project's own page only: an admin's widened list (?all=1, a project column
-             more) is not live (a pushed row would lack that column), and a row is pushed to
-             its owning project's pages (a shared or external network changing is not
-             pushed to the other projects that see it)
+    networks         name (Neutron sorts it: case-insensitively on MariaDB), then id;
+                     paged (first/last page)
+    routers, security groups
+                     name, then id (the page sorts them in Python: case matters)
+    scope            a project's own page only: an admin's widened list (?all=1) is not
+                     live (its rows carry the project, a pushed row does not, so its rows
+                     have no ids to be replaced by), and a row is pushed to its owning
+                     project's pages (a shared or external network changing is not pushed
+                     to the other projects that see it)
 """
 
 from django.template.loader import render_to_string
 
 from portal import live
 
-LIST = "networks"
+# list name → (row template, the row's name in that template, row id prefix)
+LISTS = {
+    "networks": ("networks/_network_row.html", "n", "network"),
+    "routers": ("networks/_router_row.html", "r", "router"),
+    "security_groups": ("networks/_sg_row.html", "g", "sg"),
+}
+CASELESS = {"networks"}
 
 
-def key(network: dict) -> str:
-    return f"{(network.get('name') or '').lower()} {network['id']}"
+def key(name: str, obj: dict) -> str:
+    label = obj.get("name") or ""
+    return f"{label.lower() if name in CASELESS else label} {obj['id']}"
 
 
-def row_attrs(network: dict):
-    return live.row_attrs(LIST, key(network), {})
+def row_attrs(name: str, obj: dict):
+    return live.row_attrs(name, key(name, obj), {})
 
 
-def list_attrs(marker: str | None, more: bool):
-    return live.list_attrs(LIST, (), order="asc", first=not marker, last=not more)
+def mark(name: str, rows: list[dict], widened: bool) -> None:
+    """Give a page's rows their live attributes (none on a widened list)."""
+    if widened:
+        return
+    for obj in rows:
+        obj["live_attrs"] = row_attrs(name, obj)
 
 
-def row(network: dict) -> str:
-    """A network row as pushed: the list's own row partial, marked for live-rows.js."""
-    network = {**network, "own": True, "external": network.get("router:external", False),
-               "live_attrs": row_attrs(network)}
-    return live.pushed(render_to_string("networks/_network_row.html",
-                                        {"n": network, "live": True, "widened": False}))
+def list_attrs(name: str, widened: bool, marker: str | None = None, more: bool = False):
+    if widened:
+        return None
+    return live.list_attrs(name, (), order="asc", first=not marker, last=not more)
 
 
-def removed(network_id: str) -> str:
-    return live.removed(f"network-{network_id}")
+def row(name: str, obj: dict) -> str:
+    """A row as pushed: the list's own row partial, marked for live-rows.js. It goes to
+    the owner's pages only, where the object is the page's project's own."""
+    template, var, _ = LISTS[name]
+    obj = {**obj, "own": True, "live_attrs": row_attrs(name, obj)}
+    return live.pushed(render_to_string(template, {var: obj, "live": True,
+                                                   "widened": False}))
+
+
+def removed(name: str, object_id: str) -> str:
+    return live.removed(f"{LISTS[name][2]}-{object_id}")

@@ -1,18 +1,24 @@
 """The networks poller: one tick looks at the whole cloud's networking with the service
-account and pushes the rows that changed to their projects' open pages.
+account and pushes the rows that changed to their projects' open pages (networks.live).
 
 Neutron 2026.2 refuses `changed_since` (400 "['changed_since'] is invalid attribute for
-filtering", on the real Neutron and so on devcloud), so a change is seen by its
-revision_number (standard-attr-revisions: every update bumps it). A tick costs
+filtering", on the real Neutron and so on devcloud, though standard-attr-timestamp is
+loaded), so a change is seen by its revision_number (standard-attr-revisions: every update
+bumps it, and so does a change to what the object is shown with: a subnet's network is
+not bumped, so subnets are listed too; a router's interface and a group's rule bump their
+router and group, as the real Neutron does). A tick costs
 
     1 Neutron call per kind   GET /networks?fields=id&fields=revision_number&fields=project_id
                               GET /subnets?fields=…&fields=network_id
-    1 more per kind, only when something changed   GET /networks?id=a&id=b…
-                                                   GET /subnets?network_id=a&network_id=b…
+                              GET /routers?fields=…   GET /security-groups?fields=…
+    only when something changed, per hundred changed objects:
+        networks      GET /networks?id=…  + GET /subnets?network_id=…
+        routers       GET /routers?id=…  + their interface ports + the pools
+        groups        GET /security-groups?id=…
 
 whatever the number of open pages. The id lists are whole, so a deletion is an id gone
-from them: no slower full sweep is needed to catch deletions (the cost is a few bytes an
-object each tick, asked with `fields` so Neutron sends nothing else).
+from them: no slower full sweep is needed to catch deletions (a few bytes an object each
+tick, asked with `fields` so Neutron sends nothing else).
 """
 
 import logging
@@ -25,14 +31,17 @@ from portal.cloud import service_connection
 from portal.events import publish
 from portal.reads import collection
 
-from . import live, pollstate
+from . import live, pollstate, selectors
 
 log = logging.getLogger(__name__)
 IDS_PER_QUERY = 100  # id filters per call (keeps the URL under 8 KB)
 UNREACHABLE = (os_exc.SDKException, ks_exc.ClientException)
-KINDS = {  # kind → (path, JSON key, extra fields the diff keeps)
-    "networks": ("/networks", "networks", ()),
-    "subnets": ("/subnets", "subnets", ("network_id",)),
+# kind → (path, JSON key, extra fields the diff keeps, the live list its rows are in)
+KINDS = {
+    "networks": ("/networks", "networks", (), "networks"),
+    "subnets": ("/subnets", "subnets", ("network_id",), "networks"),
+    "routers": ("/routers", "routers", (), "routers"),
+    "security_groups": ("/security-groups", "security_groups", (), "security_groups"),
 }
 
 
@@ -53,7 +62,7 @@ def tick(force: bool = False, conn=None) -> dict:
 
 
 def _snapshot(conn, kind: str) -> dict:
-    path, key, extra = KINDS[kind]
+    path, key, extra, _ = KINDS[kind]
     fields = ["id", "revision_number", "project_id", *extra]
     return {o["id"]: [o.get("revision_number"), o.get("project_id") or "",
                       *(o.get(f) or "" for f in extra)]
@@ -83,33 +92,37 @@ def poll(conn) -> dict:
         pollstate.polled(started)
         return {"polled": False, "reason": f"cloud did not answer: {exc}"}
     before = {kind: pollstate.seen(kind) for kind in KINDS}
-    nets_changed, nets_gone = _diff(before["networks"], now["networks"])
-    subs_changed, subs_gone = _diff(before["subnets"], now["subnets"])
+    diffs = {kind: _diff(before[kind], now[kind]) for kind in KINDS}
+    # The rows to push again per list, and the rows gone (list, id, project).
+    touched = {"networks": set(diffs["networks"][0]), "routers": set(diffs["routers"][0]),
+               "security_groups": set(diffs["security_groups"][0])}
     # A subnet made, changed or deleted changes its network's row (the Subnets column).
-    touched = set(nets_changed)
-    for sid in subs_changed:
-        touched.add(now["subnets"][sid][2])
-    for sid in subs_gone:
-        touched.add(before["subnets"][sid][2])
-    touched = {n for n in touched if n in now["networks"]}
+    changed_subnets, gone_subnets = diffs["subnets"]
+    touched["networks"] |= {now["subnets"][s][2] for s in changed_subnets}
+    touched["networks"] |= {before["subnets"][s][2] for s in gone_subnets}
+    touched["networks"] &= set(now["networks"])
     fragments: dict[str, list[str]] = {}
-    for net in _networks(conn, touched):
-        fragments.setdefault(net["project_id"], []).append(live.row(net))
-    for nid in nets_gone:
-        fragments.setdefault(before["networks"][nid][1], []).append(live.removed(nid))
+    for name, ids in touched.items():
+        if ids:
+            for obj in ROWS[name](conn, ids):
+                fragments.setdefault(obj["project_id"], []).append(live.row(name, obj))
+    gone = 0
+    for kind in ("networks", "routers", "security_groups"):
+        for oid in diffs[kind][1]:
+            gone += 1
+            fragments.setdefault(before[kind][oid][1], []).append(live.removed(kind, oid))
     for project_id, html in fragments.items():
         if project_id:
             publish(project_id, "".join(html), kind="network.changed")
     for kind, value in now.items():
         pollstate.set_seen(kind, value)
     pollstate.polled(started)
-    return {"polled": True, "changed": len(touched), "deleted": len(nets_gone),
-            "seconds": round(time.time() - started, 3)}
+    return {"polled": True, "changed": sum(len(v) for v in touched.values()),
+            "deleted": gone, "seconds": round(time.time() - started, 3)}
 
 
 def _networks(conn, ids: set) -> list[dict]:
-    """The changed networks with their subnets (as the list page shows them): one call
-    for the networks and one for their subnets per hundred."""
+    """The changed networks with their subnets, as the list page shows them."""
     out = []
     for chunk in _chunks(ids):
         nets = collection(conn.network, "/networks", "networks", id=chunk)
@@ -119,5 +132,30 @@ def _networks(conn, ids: set) -> list[dict]:
             by_net.setdefault(s["network_id"], []).append(s)
         for n in nets:
             n["subnet_rows"] = sorted(by_net.get(n["id"], []), key=lambda s: s["cidr"])
+            n["external"] = n.get("router:external", False)
             out.append(n)
     return out
+
+
+def _routers(conn, ids: set) -> list[dict]:
+    out = []
+    pools = None
+    for chunk in _chunks(ids):
+        routers = collection(conn.network, "/routers", "routers", id=chunk)
+        ports = collection(conn.network, "/ports", "ports", device_id=chunk,
+                           device_owner="network:router_interface")
+        if pools is None:
+            pools = collection(conn.network, "/networks", "networks",
+                               **{"router:external": "True"})
+        out += selectors.router_rows(None, routers, ports, pools)
+    return out
+
+
+def _groups(conn, ids: set) -> list[dict]:
+    out = []
+    for chunk in _chunks(ids):
+        out += collection(conn.network, "/security-groups", "security_groups", id=chunk)
+    return out
+
+
+ROWS = {"networks": _networks, "routers": _routers, "security_groups": _groups}

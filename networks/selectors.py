@@ -67,12 +67,11 @@ def networks_page(actor, widen=False, marker=None) -> dict:
         n["subnet_rows"] = sorted(by_net.get(n["id"], []), key=lambda s: s["cidr"])
         n["own"] = n["project_id"] == actor.project_id
         n["external"] = n.get("router:external", False)  # templates cannot read "a:b"
-        if project_id is not None:
-            n["live_attrs"] = networks_live.row_attrs(n)
     # An admin's widened list is not live (networks.live says why).
-    live_list = networks_live.list_attrs(marker, bool(next_marker)) if project_id else None
+    networks_live.mark("networks", networks, project_id is None)
     return {"networks": networks, "next_marker": next_marker, "widened": project_id is None,
-            "live_list": live_list}
+            "live_list": networks_live.list_attrs("networks", project_id is None, marker,
+                                                  bool(next_marker))}
 
 
 def network_detail(actor, network_id: str) -> dict:
@@ -141,18 +140,28 @@ def routers_page(actor, widen=False) -> dict:
         ports=lambda: collection(conn.network, "/ports", "ports", project_id=project_id,
                                  device_owner="network:router_interface"),
         pools=lambda: pools(actor))
-    pool_names = {p["id"]: p["name"] for p in got["pools"]}
+    routers = router_rows(actor.project_id, got["routers"], got["ports"], got["pools"])
+    networks_live.mark("routers", routers, project_id is None)
+    return {"routers": sorted(routers, key=lambda r: (r["name"], r["id"])),
+            "widened": project_id is None,
+            "live_list": networks_live.list_attrs("routers", project_id is None)}
+
+
+def router_rows(project_id, routers, ports, pools) -> list[dict]:
+    """Routers as the list shows them, from their interface ports and the pools (the
+    page and the poller both build them here)."""
+    pool_names = {p["id"]: p["name"] for p in pools}
     ifaces: dict[str, list] = {}
-    for p in got["ports"]:
+    for p in ports:
         ifaces.setdefault(p["device_id"], []).append(p)
-    for r in got["routers"]:
+    for r in routers:
         gw = r.get("external_gateway_info") or {}
         r["pool_name"] = pool_names.get(gw.get("network_id"), gw.get("network_id"))
         r["gateway_ips"] = [f["ip_address"] for f in gw.get("external_fixed_ips") or []]
         r["interfaces"] = [ip["ip_address"] for p in ifaces.get(r["id"], [])
                            for ip in p["fixed_ips"]]
-    return {"routers": sorted(got["routers"], key=lambda r: r["name"]),
-            "widened": project_id is None}
+        r["own"] = r["project_id"] == project_id
+    return routers
 
 
 def router_detail(actor, router_id: str) -> dict:
@@ -235,7 +244,12 @@ def security_groups_page(actor, widen=False) -> dict:
     project_id = scope(actor, widen)
     groups = collection(actor.conn.network, "/security-groups", "security_groups",
                         project_id=project_id)
-    return {"groups": sorted(groups, key=lambda g: g["name"]), "widened": project_id is None}
+    for g in groups:
+        g["own"] = g["project_id"] == actor.project_id
+    networks_live.mark("security_groups", groups, project_id is None)
+    return {"groups": sorted(groups, key=lambda g: (g["name"], g["id"])),
+            "widened": project_id is None,
+            "live_list": networks_live.list_attrs("security_groups", project_id is None)}
 
 
 def security_group_detail(actor, group_id: str) -> dict:

@@ -51,3 +51,45 @@ def test_a_network_made_outside_appears_in_the_open_list_and_goes_when_deleted(
     finally:
         for net in made:
             conn.network.delete_network(net, ignore_missing=True)
+
+
+def test_a_router_and_a_security_group_made_outside_follow_on_their_open_lists(
+        page, live_portal, live_worker, cloud):
+    """Two pages open side by side (routers, security groups): each gains its row, shows
+    the change made to it (an interface, a rule) and loses it on deletion."""
+    conn = cloud.connect("alice")
+    name = f"lvn-{uuid.uuid4().hex[:6]}"
+    net = conn.network.create_network(name=name)
+    subnet = conn.network.create_subnet(network_id=net.id, cidr="10.78.2.0/24", ip_version=4)
+    router = group = None
+    try:
+        browser_login(page, live_portal, cloud, "alice")
+        groups_page = page.context.new_page()
+        watch(page, f"{live_portal.url}/network/routers/")
+        watch(groups_page, f"{live_portal.url}/network/security-groups/")
+        router = conn.network.create_router(name=name)
+        group = conn.network.create_security_group(name=name)
+        page.wait_for_selector(f"tbody#router-rows tr#router-{router.id}", timeout=WAIT)
+        groups_page.wait_for_selector(f"tbody#sg-rows tr#sg-{group.id}", timeout=WAIT)
+
+        conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+        page.wait_for_selector(f"tr#router-{router.id} code:text('10.78.2.1')", timeout=WAIT)
+        conn.network.create_security_group_rule(
+            security_group_id=group.id, direction="ingress", protocol="tcp",
+            port_range_min=22, port_range_max=22)
+        rules = len(conn.network.get_security_group(group.id).security_group_rules)
+        groups_page.wait_for_selector(f"tr#sg-{group.id} td:text-is('{rules}')", timeout=WAIT)
+
+        conn.network.remove_interface_from_router(router, subnet_id=subnet.id)
+        conn.network.delete_router(router)
+        conn.network.delete_security_group(group)
+        page.wait_for_selector(f"tr#router-{router.id}", state="detached", timeout=WAIT)
+        groups_page.wait_for_selector(f"tr#sg-{group.id}", state="detached", timeout=WAIT)
+        assert page.evaluate("window.__notReloaded") is True
+        assert groups_page.evaluate("window.__notReloaded") is True
+    finally:
+        if router is not None:
+            conn.network.delete_router(router, ignore_missing=True)
+        if group is not None:
+            conn.network.delete_security_group(group, ignore_missing=True)
+        conn.network.delete_network(net, ignore_missing=True)

@@ -63,3 +63,45 @@ def test_a_network_made_changed_and_deleted_outside_is_pushed(pushed, cloud):
     poller.poll(conn)
     html = for_project(pushed, project)
     assert f'id="network-{net.id}" hx-swap-oob="delete"' in html
+
+
+def test_routers_and_security_groups_made_changed_and_deleted_outside_are_pushed(
+        pushed, cloud):
+    """An interface added to a router and a rule added to a group bump their revisions
+    (as the real Neutron does): their rows are pushed again with the change."""
+    alice = cloud.connect("alice")
+    project = alice.current_project_id
+    conn = service_connection()
+    poller.poll(conn)
+    name = f"np-{uuid.uuid4().hex[:6]}"
+    net = alice.network.create_network(name=name)
+    subnet = alice.network.create_subnet(network_id=net.id, cidr="10.77.4.0/24",
+                                         ip_version=4)
+    router = alice.network.create_router(name=name)
+    group = alice.network.create_security_group(name=name)
+    try:
+        poller.poll(conn)
+        html = for_project(pushed, project)
+        assert f'id="router-{router.id}"' in html and f'id="sg-{group.id}"' in html
+        assert 'data-live-row="routers"' in html and 'data-live-row="security_groups"' in html
+        pushed.clear()
+
+        alice.network.add_interface_to_router(router, subnet_id=subnet.id)
+        alice.network.create_security_group_rule(
+            security_group_id=group.id, direction="ingress", protocol="tcp",
+            port_range_min=22, port_range_max=22)
+        poller.poll(conn)
+        html = for_project(pushed, project)
+        assert "<code>10.77.4.1</code>" in html  # the router's interface, on its row
+        rules = len(alice.network.get_security_group(group.id).security_group_rules)
+        assert f"<td>{rules}</td>" in html
+        pushed.clear()
+        alice.network.remove_interface_from_router(router, subnet_id=subnet.id)
+    finally:
+        alice.network.delete_router(router, ignore_missing=True)
+        alice.network.delete_security_group(group, ignore_missing=True)
+        alice.network.delete_network(net, ignore_missing=True)
+    poller.poll(conn)
+    html = for_project(pushed, project)
+    assert f'id="router-{router.id}" hx-swap-oob="delete"' in html
+    assert f'id="sg-{group.id}" hx-swap-oob="delete"' in html
