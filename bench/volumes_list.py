@@ -5,7 +5,9 @@
 On its own devcloud: raises the demo project's Cinder quota, makes the volumes (a few
 attached to servers, so the "attached to" column has names to show), then GETs /volumes/
 through a live portal as the member, reading Server-Timing and X-Cloud-Calls and the calls
-devcloud received per page (volumes/detail pages, the servers' names, the snapshots).
+devcloud received per page (one volumes/detail page of 50, the servers' names, the
+snapshots). Measured: 1,000 volumes, 50 rows a page: p50 30 ms, p95 64 ms, 3 API calls
+(all 1,000 on one page, before paging: p50 422 ms, p95 637 ms, 4 calls).
 """
 
 import argparse

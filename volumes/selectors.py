@@ -1,8 +1,8 @@
 """What each volumes page shows, and the Cinder (and Nova) calls it costs:
 
-    list      the project's volumes (GET /volumes/detail, every page), its servers' names
-              (GET /servers, one call for all rows) and snapshots (/snapshots/detail),
-              concurrently: 3 calls however many volumes
+    list      one page of the project's volumes (GET /volumes/detail?limit=50&marker=),
+              its servers' names (GET /servers/detail, one call for all rows) and the
+              snapshots (/snapshots/detail), concurrently: 3 calls however many volumes
     detail    the volume, the project's servers (names, and whom to attach to), its
               snapshots: 3 calls
     create    types, zones, quota with usage, images, snapshots, volumes: 6 concurrent calls
@@ -10,12 +10,15 @@
 An admin's token may read any project's volume: `owned` checks the project, 404 otherwise.
 """
 
+from openstack import exceptions as os_exc
+
 from portal import reads
 from portal.cloud import gather
 
 from . import rows
 
 MV = "3.60"  # updated_at filters; the fields every page reads are there from 3.0
+PAGE_SIZE = 50
 
 
 def _volumes(conn) -> list[dict]:
@@ -49,14 +52,28 @@ def quota(conn, project_id: str) -> dict:
     return out
 
 
-def volumes_page(actor) -> dict:
+def _volume_page(conn, marker: str | None) -> dict:
+    params = {"limit": PAGE_SIZE, **({"marker": marker} if marker else {})}
+    return reads.get(conn.block_storage, "/volumes/detail", params, microversion=MV)
+
+
+def volumes_page(actor, marker: str | None = None) -> dict:
     conn, project = actor.conn, actor.project_id
-    found = gather(volumes=lambda: _volumes(conn), servers=lambda: _servers(conn, project),
-                   snapshots=lambda: _snapshots(conn))
+    try:
+        found = gather(page=lambda: _volume_page(conn, marker),
+                       servers=lambda: _servers(conn, project),
+                       snapshots=lambda: _snapshots(conn))
+    except os_exc.NotFoundException:
+        if marker:  # that volume is gone: the first page, and say so
+            return {**volumes_page(actor), "marker_lost": True}
+        raise
     names = _names(found["servers"])
-    volumes = [v for v in found["volumes"] if reads.project_of(v) == project]
+    listed = found["page"].get("volumes", [])
+    volumes = [v for v in listed if reads.project_of(v) == project]
+    more = any(link.get("rel") == "next" for link in found["page"].get("volumes_links", []))
     volume_names = {v["id"]: v.get("name") or v["id"] for v in volumes}
     return {"volumes": [rows.row(v, names) for v in volumes],
+            "next_marker": listed[-1]["id"] if more and listed else None,
             "snapshots": [rows.snapshot_row(s, volume_names) for s in found["snapshots"]
                           if reads.project_of(s) == project]}
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 
 from portal.access import ChangeRequiredMixin, LoginRequiredMixin
+from portal.converters import id_param
 from portal.errors import CloudRefused
 from portal.generic import ActorMixin, CloudActionView, CloudDeleteView, CloudFormView
 from vms.selectors import owned_server
@@ -30,7 +31,8 @@ class CinderRequired:
 
 class VolumeList(CinderRequired, LoginRequiredMixin, ActorMixin, View):
     def get(self, request):
-        return render(request, "volumes/list.html", selectors.volumes_page(self.actor))
+        return render(request, "volumes/list.html", selectors.volumes_page(
+            self.actor, marker=id_param(request, "marker")))
 
 
 class VolumeCreate(CinderRequired, ChangeRequiredMixin, CloudFormView):

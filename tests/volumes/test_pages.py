@@ -174,3 +174,17 @@ def test_server_detail_panel_attaches_and_detaches(as_, cloud, make_volume, pref
     assert bob.get(f"/volumes/server/{server.id}/").status_code == 404
     assert bob.post(f"/volumes/server/{server.id}/attach/", {"volume": vol.id}).status_code \
         == 404
+
+
+def test_the_list_pages_by_cinders_marker(as_, cloud, make_volume, monkeypatch):
+    from volumes import selectors
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    first, second = make_volume("alice", "-p1"), make_volume("alice", "-p2")
+    alice = as_("alice")
+    page = alice.get("/volumes/").content.decode()
+    shown = [v for v in (first, second) if f'id="volume-{v.id}"' in page]
+    assert len(shown) == 1   # newest first (Cinder's order), one a page
+    (other,) = [v for v in (first, second) if v is not shown[0]]
+    assert f'?marker={shown[0].id}" data-testid="next-page"' in page
+    after = alice.get(f"/volumes/?marker={shown[0].id}").content.decode()
+    assert f'id="volume-{other.id}"' in after
