@@ -87,3 +87,25 @@ class ActionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.server_id} {self.action} {self.started_at:%H:%M:%S}"
+
+
+class Snapshot(models.Model):
+    """A snapshot the portal asked Nova for, followed to `active` in Glance: the server's
+    task_states are its action run's (ActionRun), the image's upload is followed here,
+    with one Glance list call per poll for every snapshot still uploading."""
+
+    server_id = models.CharField(max_length=64, db_index=True)
+    project_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=255)
+    image_id = models.CharField(max_length=64)
+    status = models.CharField(max_length=32, default="queued")  # Glance's, as last seen
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)  # active, failed or gone
+    failed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["ended_at"], name="vms_snapshot_open")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.image_id}) {self.status}"

@@ -3,6 +3,7 @@
     1 Nova call     GET /servers/detail?all_tenants=1&changes-since=<since>
     1 Neutron call  GET /ports?device_id=a&device_id=b…  (changed servers only, if any)
     1 Neutron call  GET /floatingips?port_id=a&port_id=b…  (their ports, if any)
+    1 Glance call   GET /images?id=in:a,b…  (only while a snapshot uploads: vms.snapshots)
 
 It diffs the answer against ServerState, writes timeline steps, publishes each changed
 server's row/status/timeline to its project, and returns the follow-ups it calls for (DHCP
@@ -30,7 +31,7 @@ from portal import metrics
 from portal.cloud import service_connection
 from portal.events import publish
 
-from . import action_steps, fragments, panels, pollstate, rows, timeline
+from . import action_steps, fragments, panels, pollstate, rows, snapshots, timeline
 from .models import ActionRun, LaunchRequest, ServerState, TimelineEvent
 from .names import image_names
 from .servers import detailed, floating_ips_on, ports_of
@@ -100,6 +101,8 @@ def poll(conn) -> dict:
     for project_id, audiences in by_project.items():
         for audience, html in audiences.items():
             publish(project_id, "".join(html), audience=audience)
+    for project_id, html in _follow_snapshots(conn).items():
+        publish(project_id, html)  # the same for every audience
     was_failing = pollstate.failures() > 0
     _advance(since, servers)
     pollstate.succeeded(time.time(), transitional=_anything_transitional(), started=started)
@@ -252,11 +255,22 @@ def _delete_steps(server, ports, followups: list) -> None:
         followups.append((VERIFY_ADDRESSES_FREE, (sid,)))
 
 
+def _follow_snapshots(conn) -> dict[str, str]:
+    """Snapshots still uploading: one Glance call for all of them. Glance not answering
+    leaves them for the next tick; it never fails the poll of Nova."""
+    try:
+        return snapshots.follow_images(conn)
+    except UNREACHABLE as exc:
+        log.warning("snapshot images not followed this tick: %s", exc)
+        return {}
+
+
 def _anything_transitional() -> bool:
     return ServerState.objects.filter(
         Q(status__in=rows.TRANSITIONAL) | ~Q(task_state="")).exists() or \
         ActionRun.objects.filter(finished_at=None,
-                                 started_at__gte=timezone.now() - RUN_WATCHED).exists()
+                                 started_at__gte=timezone.now() - RUN_WATCHED).exists() or \
+        snapshots.pending()
 
 
 def _broadcast(html: str) -> None:

@@ -4,7 +4,7 @@ independent ones run concurrently through portal.cloud.gather):
     list       servers/detail (one page, Nova's limit/marker) + images (only names not
                cached yet): ≤ 2 calls
     detail     server + its ports, then the floating IPs on them: 3 calls
-    console    server + console output: 2 calls
+    console    server + console output: 2 calls (vms.dayselectors.console_tail)
     launch     flavors, images, networks, subnets, key pairs, security groups, limits:
                7 calls, concurrently
     key pairs  1 call
@@ -123,21 +123,6 @@ def server_detail(actor, server_id: str) -> dict:
             "panels": shown, "ports": shown["ports"], "stale": pollstate.staleness(),
             "timeline": timeline.view(server.id, timeline.wants_floating_ip(server)),
             "key_name": server.key_name, "security_groups": shown["security_groups"]}
-
-
-def console_log(actor, server_id: str, lines: int = 200) -> dict:
-    conn = actor.conn
-    server = owned_server(actor, server_id)
-    try:
-        output = conn.compute.get_server_console_output(server, length=lines)["output"]
-    except os_exc.HttpException as exc:
-        if exc.status_code in (401, 403):
-            raise
-        output = None
-        error = exc.details or exc.message
-    else:
-        error = None
-    return {"server": server, "output": output, "error": error}
 
 
 def _networks(conn) -> dict:

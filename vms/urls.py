@@ -2,7 +2,7 @@ from django.urls import path
 
 import portal.converters  # noqa: F401 (registers osid, keypair, word)
 
-from . import views
+from . import dayurls, views
 from .views import admin, flavors
 
 app_name = "vms"
@@ -24,7 +24,6 @@ urlpatterns = [
     path("admin/flavors/<osid:flavor_id>/access/<osid:project_id>/remove/",
          flavors.AccessRemove.as_view(), name="flavor_access_remove"),
     path("<osid:server_id>/", views.ServerDetail.as_view(), name="detail"),
-    path("<osid:server_id>/console-log/", views.ConsoleLog.as_view(), name="console_log"),
     path("<osid:server_id>/actions/<word:action>/", views.ServerAction.as_view(),
          name="action"),
     path("<osid:server_id>/lock/", views.ServerLock.as_view(), name="lock"),
@@ -33,3 +32,4 @@ urlpatterns = [
     path("<osid:server_id>/delete/", views.ServerDelete.as_view(), name="delete"),
     path("<osid:server_id>/deleted/", views.DeletedServer.as_view(), name="deleted"),
 ]
+urlpatterns += dayurls.urlpatterns

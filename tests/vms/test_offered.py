@@ -137,4 +137,6 @@ def test_an_openstacksdk_server_reads_as_its_attributes():
     sdk = SdkServer(id="b" * 32, status="ACTIVE", vm_state="active", locked=True,
                     launched_at="2026-01-01T00:00:00.000000")
     assert table.state_of(sdk) == table.State("active", None, True, True)
-    assert {a.name for a in offered(sdk, MEMBER)} == {"unlock"}
+    # Locked: unlock, and the forms Nova does not lock-check.
+    assert {a.name for a in offered(sdk, MEMBER)} == {"unlock", "snapshot", "rename",
+                                                      "security_groups", "floating_ips"}

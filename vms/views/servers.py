@@ -1,4 +1,4 @@
-"""Servers: the list, a server's detail, its console log, its delete, and the delete
+"""Servers: the list, a server's detail, its delete, and the delete
 timeline of one that is gone (its actions: views/actions.py)."""
 
 
@@ -11,7 +11,7 @@ from portal.access import LoginRequiredMixin
 from portal.converters import id_param
 from portal.generic import ActorMixin, CloudDeleteView
 
-from .. import offered, selectors, services, timeline
+from .. import offered, selectors, services, snapshots, timeline
 from ..forms import ServerFilterForm
 from ..models import ServerState, TimelineEvent
 from .actions import safe_next
@@ -33,13 +33,8 @@ class ServerDetail(LoginRequiredMixin, ActorMixin, View):
     def get(self, request, server_id):
         ctx = selectors.server_detail(self.actor, server_id)
         return render(request, "vms/detail.html", {
-            **ctx, "actions": offered.buttons(ctx["server"], self.actor.perms)})
-
-
-class ConsoleLog(LoginRequiredMixin, ActorMixin, View):
-    def get(self, request, server_id):
-        return render(request, "vms/console_log.html",
-                      selectors.console_log(self.actor, server_id))
+            **ctx, "actions": offered.buttons(ctx["server"], self.actor.perms),
+            "snapshots": snapshots.view(server_id)})
 
 
 class ServerDelete(CloudDeleteView):
