@@ -10,7 +10,7 @@ import pytest
 from portal.actor import SERVICE_USER
 from portal.models import AuditEvent
 from vms import pollstate, tasks
-from vms.models import TimelineEvent
+from vms.models import ServerState, TimelineEvent
 
 from .helpers import form_error, launch_data, text, wait_for
 
@@ -104,6 +104,14 @@ def test_launch_with_new_key_and_floating_ip(alice, cloud, networks, image_id, p
         [fip] = list(conn.network.ips(floating_ip_address=event.detail))
         [port] = list(conn.network.ports(device_id=server.id))
         assert fip.port_id == port.id
+        # Nova's server does not change when the floating IP is attached: the follow-up
+        # pushed the row and panels itself (vms.refresh), and the page's panel has it.
+        kept = ServerState.objects.get(server_id=server.id).row
+        assert kept["floating"] == [fip.floating_ip_address]
+        assert [f["address"] for f in kept["panels"]["floating_ips"]] == \
+            [fip.floating_ip_address]
+        page = alice.get(f"/servers/{server.id}/").content.decode()
+        assert f'data-testid="floating-ip">{fip.floating_ip_address}<' in page
         # The follow-up went through the networks app's services as the service account,
         # in alice's project: audited like a person's change.
         assert fip.project_id == conn.current_project_id
