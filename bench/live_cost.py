@@ -60,11 +60,31 @@ def wait(cond, timeout: float, what: str, step: float = 0.2):
     raise RuntimeError(f"timed out: {what}")
 
 
+WORKER_METRICS: Path | None = None  # the worker's own metrics directory (real cloud)
+
+
 def calls(url: str) -> dict[str, float]:
     """Cloud API calls so far by service (compute, network, identity, image), from the
-    portal's /metrics."""
+    portal's /metrics; on the real cloud, whose other users' changes make the worker
+    busier at times, the web's ("web:compute") apart from the worker's."""
     text = requests.get(f"{url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"},
                         timeout=10).text
+    out: dict[str, float] = defaultdict(float)
+    if WORKER_METRICS is not None:
+        from prometheus_client import CollectorRegistry, generate_latest
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=str(WORKER_METRICS))
+        for service, n in _parse(text).items():
+            out[f"web:{service}"] += n
+        text = generate_latest(registry).decode()
+    for service, n in _parse(text).items():
+        out[service] += n
+    return out
+
+
+def _parse(text: str) -> dict[str, float]:
     out: dict[str, float] = defaultdict(float)
     for m in re.finditer(r'^stackport_cloud_api_calls_total\{([^}]*)\} (\S+)$', text, re.M):
         labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
@@ -86,6 +106,9 @@ def real_stack(tmp: Path):
                DJANGO_SETTINGS_MODULE="portal.settings", PYTHONUNBUFFERED="1",
                LOG_LEVEL="WARNING", PROMETHEUS_MULTIPROC_DIR=str(tmp / "prom"), **LIVE_ENV)
     (tmp / "prom").mkdir()
+    (tmp / "prom-worker").mkdir()
+    global WORKER_METRICS
+    WORKER_METRICS = tmp / "prom-worker"
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
                    env=env, check=True)
     port = vmsbench.testing.free_port()
@@ -97,7 +120,8 @@ def real_stack(tmp: Path):
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "worker", "-B", "-l", "WARNING",
              "--concurrency", "4", "-s", str(tmp / "beat"), "-n", f"bench-{port}@%h"],
-            cwd=ROOT, env=env, stdout=open(tmp / "celery.log", "ab"),
+            cwd=ROOT, env=dict(env, PROMETHEUS_MULTIPROC_DIR=str(WORKER_METRICS)),
+            stdout=open(tmp / "celery.log", "ab"),
             stderr=subprocess.STDOUT))
         time.sleep(4)
         yield {"url": url, "env": env, "tmp": tmp}
@@ -188,7 +212,8 @@ def per_minute(url: str, session, listeners: int, window: float) -> dict[str, fl
         before = calls(url)
         time.sleep(window)
         after = calls(url)
-    return {k: (after[k] - before.get(k, 0)) * 60 / window for k in after}
+    keys = set(after) | ({"web:compute", "web:network"} if WORKER_METRICS else set())
+    return {k: (after.get(k, 0) - before.get(k, 0)) * 60 / window for k in keys}
 
 
 def cost(c: Cloud, url: str, session, window: float, building: int) -> None:
@@ -203,15 +228,19 @@ def cost(c: Cloud, url: str, session, window: float, building: int) -> None:
             wait(lambda count=count: len(c.mine()) >= count, 60, "servers listed")
         for listeners in (0, 10, 100):
             got = per_minute(url, session, listeners, window)
-            rows.append((label, listeners, got.get("compute", 0), got.get("network", 0)))
+            web = (f"| web processes: Nova {got['web:compute']:.1f}/min, Neutron "
+                   f"{got['web:network']:.1f}/min" if WORKER_METRICS else "")
+            rows.append((label, listeners, got.get("compute", 0), got.get("network", 0), "",
+                         web))
         if count:
             still = sum(1 for s in c.mine() if s.status == "BUILD")
-            rows[-1] = (*rows[-1][:4], f"({still} still building at the end)")
+            rows[-1] = (*rows[-1][:4], f"({still} still building at the end)", rows[-1][5])
             c.build_delay(1)
     print(f"Cloud calls per minute ({c.kind}, {window:.0f} s windows):")
     for r in rows:
-        print(f"  {r[0]:<13} {r[1]:>3} listeners: Nova {r[2]:6.1f}/min, Neutron "
-              f"{r[3]:6.1f}/min {r[4] if len(r) > 4 else ''}")
+        who = "worker: " if WORKER_METRICS else ""
+        print(f"  {r[0]:<13} {r[1]:>3} listeners: {who}Nova {r[2]:6.1f}/min, Neutron "
+              f"{r[3]:6.1f}/min {r[5]} {r[4]}")
 
 
 def burst(c: Cloud, url: str, session, count: int, kind: str) -> None:
@@ -279,7 +308,8 @@ def main():
         try:
             session = vmsbench.login(url)
             cost(c, url, session, args.window, 0)
-            latency(c, url, session, args.samples)
+            if args.samples:
+                latency(c, url, session, args.samples)
             if args.building and c.kind == "devcloud":
                 cost(c, url, session, args.window, args.building)
             if burst_count:
