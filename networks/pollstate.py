@@ -13,6 +13,7 @@ import os
 
 from django.conf import settings
 
+from portal import notifications
 from portal.redisconn import client
 
 INTERVAL = 1.0  # a change made with the CLI is on the page within about a tick and a half
@@ -45,7 +46,9 @@ def due(now: float) -> bool:
 
 
 def polled(started: float) -> None:
-    client().set(_prefix() + "next_at", started + INTERVAL - BEAT_SLACK)
+    """Due again a tick later; a minute later while notifications arrive (they kick it)."""
+    interval = notifications.quiet_interval(INTERVAL)
+    client().set(_prefix() + "next_at", started + interval - BEAT_SLACK)
 
 
 def lock():

@@ -164,6 +164,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # with the CLI reaches open pages within ~1.2 s p95; vms/pollstate.py says what it costs);
 # a tick not run within 5 s is dropped.
 POLL_QUIET_INTERVAL = float(os.environ.get("PORTAL_POLL_QUIET_INTERVAL", "1"))
+# The cloud's notification bus (an oslo.messaging transport URL, e.g. Kolla's
+# rabbit://openstack:…@rabbitmq:5672/): `manage.py listen_notifications` reads it and the
+# pollers only reconcile while it does (portal/notifications.py). Empty: polling alone.
+NOTIFICATIONS_URL = os.environ.get("PORTAL_NOTIFICATIONS_URL", "")
+NOTIFICATIONS_QUEUE = os.environ.get("PORTAL_NOTIFICATIONS_QUEUE", "stackport-notifications")
 # One queue per deployment sharing a Redis (test runs side by side use their own).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PORTAL_CELERY_QUEUE", "celery")
 # Beat's scheduler touches a heartbeat file after each tick (the beat healthcheck).

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from redis.exceptions import LockError, RedisError
 
+from portal import notifications
 from portal.redisconn import client
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,8 @@ def next_at() -> float:
 def succeeded(now: float, transitional: bool, started: float | None = None) -> None:
     """Due again one interval after this poll *started*, less a little: beat's next
     second must find it due, not a hair early (which would make every tick two)."""
-    interval = FAST if transitional else SLOW
+    # While the notification listener is alive, a quiet poll only reconciles.
+    interval = FAST if transitional else notifications.quiet_interval(SLOW)
     pipe = client().pipeline()
     pipe.set(_prefix() + "last_good", now)
     pipe.set(_prefix() + "failures", 0)

@@ -1,0 +1,129 @@
+"""The cloud's notification bus (PORTAL_NOTIFICATIONS_URL, an oslo.messaging transport URL
+such as Kolla's rabbit://user:pass@host:5672/): what a notification means to the portal,
+and whether the listener is alive.
+
+One listener process (`manage.py listen_notifications`) reads a durable queue of its own
+bound to the `nova` exchange's `versioned_notifications.*` topic (Nova's versioned
+notifications) and the `neutron` exchange's `notifications.*` (Neutron's). It does not
+build rows from the payloads: a notification kicks the poller whose list it changes, and
+that poller's next beat (within a second) does the one list call that publishes the
+changed rows, the same events, with the same permissions and rendering, as polling alone.
+
+    instance.* (Nova)                         → the servers poll
+    port.*.end, floatingip.*.end (Neutron)    → the servers poll (a server's addresses,
+                                                ports and floating IPs) and the networks poll
+    network.*, subnet.*, router.*, security_group.* (Neutron, .end and router.interface.*)
+                                              → the networks poll
+
+While the listener is alive (a heartbeat in Redis, renewed every second while it is
+connected to the bus, lapsing after HEARTBEAT_TTL), the pollers' quiet interval becomes
+RECONCILE (about a minute): polling is only the reconciliation. When the bus goes away or
+the listener dies, the heartbeat lapses and the pollers go back to their own pace by
+themselves. `manage.py listen_notifications --status` says which it is (exit 1 when
+polling has taken over).
+"""
+
+import json
+import logging
+import time
+
+from django.conf import settings
+
+from portal.redisconn import client
+
+log = logging.getLogger(__name__)
+HEARTBEAT_TTL = 15  # seconds without a heartbeat before the pollers take over again
+RECONCILE = 60.0    # the pollers' quiet interval while notifications arrive
+KEY = "stackport:notifications:"
+# exchange → the routing keys of its notification topic (oslo.messaging: <topic>.<priority>)
+BINDINGS = {"nova": ("versioned_notifications.info", "versioned_notifications.error"),
+            "neutron": ("notifications.info", "notifications.error")}
+NETWORK_KINDS = ("network.", "subnet.", "router.", "security_group.", "port.", "floatingip.")
+SERVER_KINDS = ("port.", "floatingip.")
+
+
+def url() -> str:
+    return getattr(settings, "NOTIFICATIONS_URL", "") or ""
+
+
+def amqp_url(transport_url: str) -> str:
+    """kombu's URL for an oslo.messaging rabbit:// transport URL (the first host of a
+    comma-separated list; an empty virtual host is RabbitMQ's '/')."""
+    scheme, _, rest = transport_url.partition("://")
+    if scheme not in ("rabbit", "amqp"):
+        raise ValueError(f"not a RabbitMQ transport URL: {transport_url!r}")
+    hosts, _, vhost = rest.partition("/")
+    first = hosts.split(",")[0]
+    vhost = vhost.split("?")[0]
+    return f"amqp://{first}/{vhost}" if vhost not in ("", "/") else f"amqp://{first}//"
+
+
+def message(body) -> dict:
+    """The notification inside oslo.messaging's envelope ({"oslo.version": "2.0",
+    "oslo.message": "<JSON>"}), or the body itself when it was sent bare."""
+    if isinstance(body, (bytes, str)):
+        body = json.loads(body)
+    inner = body.get("oslo.message")
+    return json.loads(inner) if isinstance(inner, str) else body
+
+
+def wanted(event_type: str) -> set[str]:
+    """Which polls a notification of this type calls for ({"servers", "networks"})."""
+    polls = set()
+    if event_type.startswith("instance."):
+        polls.add("servers")
+    ended = event_type.endswith(".end") or event_type.startswith("router.interface.")
+    if ended and event_type.startswith(NETWORK_KINDS):
+        polls.add("networks")
+    if ended and event_type.startswith(SERVER_KINDS):
+        polls.add("servers")
+    return polls
+
+
+def handle(body) -> set[str]:
+    """Kick the polls a notification calls for; returns them."""
+    msg = message(body)
+    polls = wanted(msg.get("event_type") or "")
+    if "servers" in polls:
+        from vms import pollstate as vms_poll
+
+        vms_poll.kick()
+    if "networks" in polls:
+        from networks import pollstate as networks_poll
+
+        networks_poll.kick()
+    if polls:
+        client().set(KEY + "last_message", time.time())
+    return polls
+
+
+def beat() -> None:
+    """The listener is connected and reading: renew its heartbeat."""
+    client().set(KEY + "alive", time.time(), ex=HEARTBEAT_TTL)
+
+
+def stopped() -> None:
+    client().delete(KEY + "alive")
+
+
+def listening() -> bool:
+    """Whether a listener is alive now (the pollers then only reconcile). Redis away:
+    no, so the pollers keep their own pace."""
+    try:
+        return client().exists(KEY + "alive") == 1
+    except Exception:  # noqa: BLE001 - any doubt means: poll
+        return False
+
+
+def quiet_interval(own: float) -> float:
+    """A poller's quiet interval: its own, or RECONCILE while notifications arrive."""
+    return max(own, RECONCILE) if listening() else own
+
+
+def status() -> dict:
+    alive = client().get(KEY + "alive")
+    last = client().get(KEY + "last_message")
+    return {"configured": bool(url()), "listening": alive is not None,
+            "mode": "notifications" if alive is not None else "polling",
+            "last_heartbeat": float(alive) if alive else None,
+            "last_message": float(last) if last else None}

@@ -1,0 +1,114 @@
+"""The notification listener against the real cloud's RabbitMQ (Nova and Neutron send
+versioned notifications there, driver messagingv2): a network made and a port made with
+openstacksdk reach the listener as Neutron's own notifications and kick the networks and
+servers polls; while it listens the pollers only reconcile, and when it stops they take
+over again by themselves, as its --status says."""
+
+import json
+import socket
+import threading
+import time
+import uuid
+
+import pytest
+from django.core.management import call_command
+from kombu import Connection
+
+from networks import pollstate as networks_poll
+from portal import notifications
+from vms import pollstate as vms_poll
+
+BUS = "rabbit://guest:guest@127.0.0.1:5672/"
+
+
+def bus_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5672), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def wait_for(predicate, seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+@pytest.fixture
+def listener(request, settings):
+    """listen_notifications in a thread, on a queue of the test's own (deleted after)."""
+    if not bus_reachable():
+        pytest.skip("no RabbitMQ at 127.0.0.1:5672 (the real cloud's bus)")
+    queue = f"stackport-test-{uuid.uuid4().hex[:8]}"
+    settings.NOTIFICATIONS_URL = BUS
+    notifications.stopped()
+    thread = threading.Thread(target=call_command, args=("listen_notifications",),
+                              kwargs={"queue": queue, "seconds": getattr(
+                                  request, "param", 90)}, daemon=True)
+    thread.start()
+    assert wait_for(notifications.listening), "the listener did not connect"
+    yield thread
+    with Connection(notifications.amqp_url(BUS)) as conn:
+        conn.channel().queue_delete(queue)
+
+
+def test_amqp_url_from_oslo_transport_urls():
+    assert notifications.amqp_url(BUS) == "amqp://guest:guest@127.0.0.1:5672//"
+    assert notifications.amqp_url("rabbit://u:p@h1:5672,u:p@h2:5672/openstack") == \
+        "amqp://u:p@h1:5672/openstack"
+    with pytest.raises(ValueError):
+        notifications.amqp_url("kafka://h:9092")
+
+
+def test_what_each_notification_calls_for():
+    assert notifications.wanted("instance.update") == {"servers"}
+    assert notifications.wanted("instance.delete.end") == {"servers"}
+    assert notifications.wanted("network.create.end") == {"networks"}
+    assert notifications.wanted("network.create.start") == set()
+    assert notifications.wanted("router.interface.create") == {"networks"}
+    assert notifications.wanted("floatingip.update.end") == {"networks", "servers"}
+    assert notifications.wanted("scheduler.select_destinations.end") == set()
+
+
+def test_real_neutron_notifications_kick_the_polls(listener, cloud):
+    if cloud.is_devcloud:
+        pytest.skip("devcloud sends no notifications to this bus: the real cloud's test")
+    alice = cloud.connect("alice")
+    # Nothing due for a while: only a notification can make a poll due now.
+    networks_poll.polled(time.time() + 300)
+    vms_poll.succeeded(time.time() + 300, transitional=False)
+    net = alice.network.create_network(name=f"nt-{uuid.uuid4().hex[:6]}")
+    try:
+        assert wait_for(lambda: networks_poll.due(time.time())), \
+            "network.create.end did not kick the networks poll"
+        vms_poll.succeeded(time.time() + 300, transitional=False)
+        port = alice.network.create_port(network_id=net.id)
+        assert wait_for(lambda: time.time() >= vms_poll.next_at()), \
+            "port.create.end did not kick the servers poll"
+        alice.network.delete_port(port)
+    finally:
+        alice.network.delete_network(net)
+    now = notifications.status()
+    assert now["mode"] == "notifications" and now["last_message"]
+
+
+@pytest.mark.parametrize("listener", [4], indirect=True)  # listens for 4 s
+def test_polling_reconciles_while_listening_and_takes_over_when_it_stops(listener, capsys):
+    started = time.time()
+    networks_poll.polled(started)
+    assert not networks_poll.due(started + notifications.RECONCILE - 1)  # reconciling
+    with pytest.raises(SystemExit) as code:
+        call_command("listen_notifications", status=True)
+    assert code.value.code == 0 and json.loads(capsys.readouterr().out)["mode"] == \
+        "notifications"
+    listener.join(timeout=120)  # its --seconds run out: it stops as on SIGTERM
+    assert not listener.is_alive() and not notifications.listening()
+    networks_poll.polled(started)
+    assert networks_poll.due(started + networks_poll.INTERVAL)  # polling again by itself
+    with pytest.raises(SystemExit) as code:
+        call_command("listen_notifications", status=True)
+    assert code.value.code == 1 and json.loads(capsys.readouterr().out)["mode"] == "polling"
