@@ -40,6 +40,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="back servers with a tiny real Linux guest under qemu")
     p.add_argument("--compute-hosts", type=int, default=1,
                    help="compute hosts (default 1: devcloud; more are idle compute01 ...)")
+    p.add_argument("--notifications", default="", metavar="URL",
+                   help="send Neutron's notifications to this bus (rabbit://user:pass@host:5672/)")
     return p.parse_args(argv)
 
 
@@ -50,7 +52,7 @@ async def serve(args: argparse.Namespace) -> None:
                     console_port=args.console_port, spice_port=args.spice_port,
                     state_dir=args.state_dir, build_delay=args.build_delay,
                     qemu=args.qemu, guests=args.guests,
-                    compute_hosts=args.compute_hosts)
+                    compute_hosts=args.compute_hosts, notifications=args.notifications)
     # Signals first: a stop that arrives while services start must still save the state.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -134,8 +134,15 @@ async def authentication(request: web.Request, handler):
 
 
 def build_app(cloud: Cloud) -> web.Application:
+    chain = [accounting, error_rendering, fault_injection, authentication]
+    if cloud.config.notifications:
+        from . import notifications
+
+        # Innermost: it sees the answer the handler gave, before errors are rendered.
+        chain.append(notifications.middleware(notifications.Notifier(
+            cloud.config.notifications)))
     app = web.Application(
-        middlewares=[accounting, error_rendering, fault_injection, authentication],
+        middlewares=chain,
         client_max_size=64 * 1024 * 1024,
     )
     app[CLOUD_KEY] = cloud

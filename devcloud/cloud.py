@@ -35,6 +35,7 @@ class Config:
     qemu: bool = False
     guests: str = "none"
     compute_hosts: int = 1  # devcloud/fleet.py: "devcloud" plus compute01 ... idle hosts
+    notifications: str = ""  # a bus to send Neutron's notifications to (notifications.py)
 
 
 @dataclass

@@ -112,3 +112,70 @@ def test_polling_reconciles_while_listening_and_takes_over_when_it_stops(listene
     with pytest.raises(SystemExit) as code:
         call_command("listen_notifications", status=True)
     assert code.value.code == 1 and json.loads(capsys.readouterr().out)["mode"] == "polling"
+
+
+@pytest.mark.devcloud_only(reason="starts a devcloud of its own that sends to the bus")
+def test_devcloud_sends_neutrons_notifications_in_the_real_ones_shape(tmp_path, listener):
+    """devcloud --notifications URL: the same exchange, routing key, envelope, event types
+    and payload keys as the real Neutron's (captured on ../shared/realcloud), and the
+    listener kicks the networks poll from them as from the real ones."""
+    import openstack
+    from openstack.config import loader
+
+    from devcloud import testing
+
+    probe = f"stackport-probe-{uuid.uuid4().hex[:8]}"
+    got = []
+    with Connection(notifications.amqp_url(BUS)) as conn, \
+            testing.running(tmp_path / "state", "--notifications", BUS) as running:
+        channel = conn.channel()
+        queue = __import__("kombu").Queue(probe, exclusive=True, auto_delete=True).bind(
+            channel)
+        queue.declare()
+        queue.bind_to(exchange="neutron", routing_key="notifications.info")
+        config = loader.OpenStackConfig(config_files=[str(running.clouds_yaml)])
+        demo = openstack.connection.Connection(config=config.get_one(cloud="devcloud-demo"))
+        networks_poll.polled(time.time() + 300)
+        net = demo.network.create_network(name=f"nd-{uuid.uuid4().hex[:6]}")
+        assert wait_for(lambda: networks_poll.due(time.time())), \
+            "devcloud's network.create.end did not kick the networks poll"
+        demo.network.delete_network(net)
+
+        def collect(body, message):
+            got.append((message.delivery_info["routing_key"], body))
+            message.ack()
+
+        with conn.Consumer(queue, callbacks=[collect], accept=["json"]):
+            wait_for(lambda: _drained(conn) or len(_ours(got, net.id, net.name)) >= 4, 10)
+    mine = _ours(got, net.id, net.name)
+    assert [m["event_type"] for m in mine] == [
+        "network.create.start", "network.create.end", "network.delete.start",
+        "network.delete.end"]
+    assert {rk for rk, _ in got} == {"notifications.info"}
+    assert all(set(body) == {"oslo.version", "oslo.message"} for _, body in got)
+    create_end, delete_end = mine[1], mine[3]
+    assert create_end["publisher_id"].startswith("network.")
+    assert create_end["priority"] == "INFO"
+    assert {"message_id", "timestamp", "_unique_id", "payload"} <= set(create_end)
+    assert create_end["payload"]["network"]["id"] == net.id
+    assert set(delete_end["payload"]) == {"network_id", "network"}
+
+
+def _drained(conn) -> bool:
+    try:
+        conn.drain_events(timeout=0.2)
+    except TimeoutError:
+        pass
+    return False
+
+
+def _ours(got, network_id: str, name: str = "") -> list[dict]:
+    out = []
+    for _, body in got:
+        msg = notifications.message(body)
+        payload = msg.get("payload") or {}
+        text = json.dumps(payload)
+        ours = network_id in text or (name and name in text)
+        if ours and msg["event_type"].startswith("network."):
+            out.append(msg)
+    return out
