@@ -23,8 +23,10 @@ themselves. `manage.py listen_notifications --status` says which it is (exit 1 w
 polling has taken over).
 """
 
+import hashlib
 import json
 import logging
+import os
 import time
 
 from django.conf import settings
@@ -34,12 +36,21 @@ from portal.redisconn import client
 log = logging.getLogger(__name__)
 HEARTBEAT_TTL = 15  # seconds without a heartbeat before the pollers take over again
 RECONCILE = 60.0    # the pollers' quiet interval while notifications arrive
-KEY = "stackport:notifications:"
 # exchange → the routing keys of its notification topic (oslo.messaging: <topic>.<priority>)
 BINDINGS = {"nova": ("versioned_notifications.info", "versioned_notifications.error"),
             "neutron": ("notifications.info", "notifications.error")}
 NETWORK_KINDS = ("network.", "subnet.", "router.", "security_group.", "port.", "floatingip.")
 SERVER_KINDS = ("port.", "floatingip.")
+
+
+def _key(name: str) -> str:
+    """Per database, as the pollers' state (two portals, or a test run beside a live
+    portal, on one Redis: one's listener must not slow the other's pollers)."""
+    db = settings.DATABASES["default"]
+    where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
+    if "memory" in str(db["NAME"]) or not db["NAME"]:
+        where += f":{os.getpid()}"
+    return f"stackport:notifications:{hashlib.sha1(where.encode()).hexdigest()[:10]}:{name}"
 
 
 def url() -> str:
@@ -93,24 +104,24 @@ def handle(body) -> set[str]:
 
         networks_poll.kick()
     if polls:
-        client().set(KEY + "last_message", time.time())
+        client().set(_key("last_message"), time.time())
     return polls
 
 
 def beat() -> None:
     """The listener is connected and reading: renew its heartbeat."""
-    client().set(KEY + "alive", time.time(), ex=HEARTBEAT_TTL)
+    client().set(_key("alive"), time.time(), ex=HEARTBEAT_TTL)
 
 
 def stopped() -> None:
-    client().delete(KEY + "alive")
+    client().delete(_key("alive"))
 
 
 def listening() -> bool:
     """Whether a listener is alive now (the pollers then only reconcile). Redis away:
     no, so the pollers keep their own pace."""
     try:
-        return client().exists(KEY + "alive") == 1
+        return client().exists(_key("alive")) == 1
     except Exception:  # noqa: BLE001 - any doubt means: poll
         return False
 
@@ -121,8 +132,8 @@ def quiet_interval(own: float) -> float:
 
 
 def status() -> dict:
-    alive = client().get(KEY + "alive")
-    last = client().get(KEY + "last_message")
+    alive = client().get(_key("alive"))
+    last = client().get(_key("last_message"))
     return {"configured": bool(url()), "listening": alive is not None,
             "mode": "notifications" if alive is not None else "polling",
             "last_heartbeat": float(alive) if alive else None,

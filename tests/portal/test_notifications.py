@@ -16,6 +16,7 @@ from kombu import Connection
 
 from networks import pollstate as networks_poll
 from portal import notifications
+from portal.management.commands import listen_notifications
 from vms import pollstate as vms_poll
 
 BUS = "rabbit://guest:guest@127.0.0.1:5672/"
@@ -46,12 +47,14 @@ def listener(request, settings):
     queue = f"stackport-test-{uuid.uuid4().hex[:8]}"
     settings.NOTIFICATIONS_URL = BUS
     notifications.stopped()
-    thread = threading.Thread(target=call_command, args=("listen_notifications",),
-                              kwargs={"queue": queue, "seconds": getattr(
-                                  request, "param", 90)}, daemon=True)
+    command = listen_notifications.Command()
+    thread = threading.Thread(target=command.handle, kwargs={
+        "queue": queue, "seconds": getattr(request, "param", 90)}, daemon=True)
     thread.start()
     assert wait_for(notifications.listening), "the listener did not connect"
     yield thread
+    command.running = False
+    thread.join(timeout=10)
     with Connection(notifications.amqp_url(BUS)) as conn:
         conn.channel().queue_delete(queue)
 
