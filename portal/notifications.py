@@ -6,8 +6,9 @@ One listener process (`manage.py listen_notifications`) reads a durable queue of
 bound to the `nova` exchange's `versioned_notifications.*` topic (Nova's versioned
 notifications) and the `neutron` exchange's `notifications.*` (Neutron's). It does not
 build rows from the payloads: a notification kicks the poller whose list it changes, and
-that poller's next beat (within a second) does the one list call that publishes the
-changed rows, the same events, with the same permissions and rendering, as polling alone.
+its task is sent at once (not waiting for beat's next second), and the poll's one list
+call publishes the changed rows: the same events, with the same permissions and rendering,
+as polling alone.
 
     instance.* (Nova)                         → the servers poll
     port.*.end, floatingip.*.end (Neutron)    → the servers poll (a server's addresses,
@@ -105,7 +106,23 @@ def handle(body) -> set[str]:
         networks_poll.kick()
     if polls:
         client().set(_key("last_message"), time.time())
+        _poll_now(polls)
     return polls
+
+
+TASKS = {"servers": "vms.tasks.poll", "networks": "networks.tasks.poll"}
+DEBOUNCE_MS = 200
+
+
+def _poll_now(polls: set[str]) -> None:
+    """Send the kicked polls' tasks now rather than waiting for beat's next second; a
+    burst of notifications sends one per poll per DEBOUNCE_MS (the kick stays, so beat's
+    next tick catches what a poll already running missed)."""
+    from portal.celery import app
+
+    for name in polls:
+        if client().set(_key(f"sent:{name}"), 1, nx=True, px=DEBOUNCE_MS):
+            app.send_task(TASKS[name], expires=5)
 
 
 def beat() -> None:
