@@ -4,9 +4,9 @@ request, a Celery task on the service account): there is no way to change someth
 skip it.
 
 What the event is depends on whether the kind's list is live (networks/poller.py): for
-a network, subnet, router or security group the poller is kicked and pushes the changed
+a network, subnet, router, security group or floating IP the poller is kicked and pushes the changed
 rows at the next beat (a second at most), as it does for a change made anywhere else;
-for the kinds not live yet (floating IPs, pools), the banner that tells the project's
+for the kinds not live yet (pools), the banner that tells the project's
 open pages to reload.
 """
 
@@ -16,7 +16,7 @@ from portal import changes
 
 from . import pollstate
 
-LIVE = ("network.", "subnet.", "router.", "security_group.")
+LIVE = ("network.", "subnet.", "router.", "security_group.", "floating_ip.")
 
 
 def announce(actor, action: str, target: str, detail: str = ""):

@@ -11,10 +11,13 @@ router and group, as the real Neutron does). A tick costs
     1 Neutron call per kind   GET /networks?fields=id&fields=revision_number&fields=project_id
                               GET /subnets?fields=…&fields=network_id
                               GET /routers?fields=…   GET /security-groups?fields=…
+                              GET /floatingips?fields=…
     only when something changed, per hundred changed objects:
         networks      GET /networks?id=…  + GET /subnets?network_id=…
         routers       GET /routers?id=…  + their interface ports + the pools
         groups        GET /security-groups?id=…
+        floating IPs  GET /floatingips?id=…  + the pools (+ Nova's servers list when
+                      some are on a server)
 
 whatever the number of open pages. The id lists are whole, so a deletion is an id gone
 from them: no slower full sweep is needed to catch deletions (a few bytes an object each
@@ -42,6 +45,7 @@ KINDS = {
     "subnets": ("/subnets", "subnets", ("network_id",), "networks"),
     "routers": ("/routers", "routers", (), "routers"),
     "security_groups": ("/security-groups", "security_groups", (), "security_groups"),
+    "floatingips": ("/floatingips", "floatingips", (), "floatingips"),
 }
 
 
@@ -94,26 +98,27 @@ def poll(conn) -> dict:
     before = {kind: pollstate.seen(kind) for kind in KINDS}
     diffs = {kind: _diff(before[kind], now[kind]) for kind in KINDS}
     # The rows to push again per list, and the rows gone (list, id, project).
-    touched = {"networks": set(diffs["networks"][0]), "routers": set(diffs["routers"][0]),
-               "security_groups": set(diffs["security_groups"][0])}
+    touched = {kind: set(diffs[kind][0]) for kind in ROWS}
     # A subnet made, changed or deleted changes its network's row (the Subnets column).
     changed_subnets, gone_subnets = diffs["subnets"]
     touched["networks"] |= {now["subnets"][s][2] for s in changed_subnets}
     touched["networks"] |= {before["subnets"][s][2] for s in gone_subnets}
     touched["networks"] &= set(now["networks"])
-    fragments: dict[str, list[str]] = {}
+    fragments: dict[tuple, list[str]] = {}  # (project, audience or None) → fragments
     for name, ids in touched.items():
         if ids:
             for obj in ROWS[name](conn, ids):
-                fragments.setdefault(obj["project_id"], []).append(live.row(name, obj))
+                for audience, html in live.row(name, obj).items():
+                    fragments.setdefault((obj["project_id"], audience), []).append(html)
     gone = 0
-    for kind in ("networks", "routers", "security_groups"):
+    for kind in ROWS:
         for oid in diffs[kind][1]:
             gone += 1
-            fragments.setdefault(before[kind][oid][1], []).append(live.removed(kind, oid))
-    for project_id, html in fragments.items():
+            fragments.setdefault((before[kind][oid][1], None), []).append(
+                live.removed(kind, oid))
+    for (project_id, audience), html in fragments.items():
         if project_id:
-            publish(project_id, "".join(html), kind="network.changed")
+            publish(project_id, "".join(html), kind="network.changed", audience=audience)
     for kind, value in now.items():
         pollstate.set_seen(kind, value)
     pollstate.polled(started)
@@ -158,4 +163,20 @@ def _groups(conn, ids: set) -> list[dict]:
     return out
 
 
-ROWS = {"networks": _networks, "routers": _routers, "security_groups": _groups}
+def _floating_ips(conn, ids: set) -> list[dict]:
+    """The changed floating IPs as the list shows them: their pools' and servers' names
+    (one Nova list of the servers they are on, only when some are on a server)."""
+    fips = []
+    for chunk in _chunks(ids):
+        fips += collection(conn.network, "/floatingips", "floatingips", id=chunk)
+    pools = collection(conn.network, "/networks", "networks", **{"router:external": "True"})
+    devices = {(f.get("port_details") or {}).get("device_id") for f in fips} - {None, ""}
+    servers = {}
+    if devices:
+        servers = {s["id"]: s["name"] for s in collection(
+            conn.compute, "/servers", "servers", all_tenants="1")}
+    return selectors._fip_rows(fips, servers, {p["id"]: p["name"] for p in pools})
+
+
+ROWS = {"networks": _networks, "routers": _routers, "security_groups": _groups,
+        "floatingips": _floating_ips}

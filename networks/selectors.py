@@ -212,8 +212,12 @@ def floatingips_page(actor, widen=False, marker=None) -> dict:
                  servers=lambda: _servers(conn, all_projects=project_id is None))
     fips, next_marker = got["fips"]
     pool_names = {p["id"]: p["name"] for p in got["pools"]}
-    return {"fips": _fip_rows(fips, got["servers"], pool_names), "next_marker": next_marker,
-            "pools": got["pools"], "widened": project_id is None}
+    fips = _fip_rows(fips, got["servers"], pool_names)
+    networks_live.mark("floatingips", fips, project_id is None)
+    return {"fips": fips, "next_marker": next_marker,
+            "pools": got["pools"], "widened": project_id is None,
+            "live_list": networks_live.list_attrs("floatingips", project_id is None, marker,
+                                                  bool(next_marker))}
 
 
 def associate_choices(actor, fip_id: str, server_id: str | None) -> dict:

@@ -17,14 +17,14 @@ pytestmark = pytest.mark.django_db
 def pushed(portal_settings, monkeypatch):
     pollstate.reset()
     sent = []
-    monkeypatch.setattr(poller, "publish",
-                        lambda project, html, kind: sent.append((project, html)))
+    monkeypatch.setattr(poller, "publish", lambda project, html, kind, audience=None:
+                        sent.append((project, html, audience)))
     yield sent
     pollstate.reset()
 
 
 def for_project(sent, project_id: str) -> str:
-    return "".join(html for project, html in sent if project == project_id)
+    return "".join(html for project, html, _ in sent if project == project_id)
 
 
 def test_neutron_refuses_changed_since(portal_settings):
@@ -105,3 +105,27 @@ def test_routers_and_security_groups_made_changed_and_deleted_outside_are_pushed
     html = for_project(pushed, project)
     assert f'id="router-{router.id}" hx-swap-oob="delete"' in html
     assert f'id="sg-{group.id}" hx-swap-oob="delete"' in html
+
+
+def test_a_floating_ip_allocated_and_released_outside_is_pushed_per_audience(
+        pushed, cloud, pool):
+    """A floating IP's row offers a member its actions (release, associate) and a reader
+    none: one variant per audience; its release is a removal for every page."""
+    alice = cloud.connect("alice")
+    project = alice.current_project_id
+    conn = service_connection()
+    poller.poll(conn)
+    fip = alice.network.create_ip(floating_network_id=pool["id"])
+    try:
+        poller.poll(conn)
+        variants = {audience: html for p, html, audience in pushed if p == project
+                    and f'id="fip-{fip.id}"' in html}
+        assert set(variants) == {"reader", "member", "admin"}
+        assert 'data-testid="release"' in variants["member"]
+        assert 'data-testid="release"' not in variants["reader"]
+        assert fip.floating_ip_address in variants["reader"]
+        pushed.clear()
+    finally:
+        alice.network.delete_ip(fip)
+    poller.poll(conn)
+    assert f'id="fip-{fip.id}" hx-swap-oob="delete"' in for_project(pushed, project)
