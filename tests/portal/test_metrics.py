@@ -83,13 +83,15 @@ def test_shared_state_queue_poller_and_consoles(portal_settings):
     from consoles.models import ConsoleSession
     from vms import tasks
 
+    # The poll first: the follow-ups it enqueues (for whatever servers earlier tests left
+    # changing) must not land in the queue whose depth is read below.
+    tasks.poll.apply(kwargs={"force": True})
     queue = f"metrics-test-{uuid.uuid4().hex[:8]}"
     portal_settings.CELERY_TASK_DEFAULT_QUEUE = queue
     broker = redis.Redis.from_url(portal_settings.REDIS_ROLES["broker"])
     broker.rpush(queue, "a", "b")
     broker.rpush(f"{queue}\x06\x163", "c")           # a priority step's list
     try:
-        tasks.poll.apply(kwargs={"force": True})
         ConsoleSession.objects.create(user_id="u", user_name="u", role="member", via="user",
                                       server_id="s", console_type="novnc", mode="proxy",
                                       started_at=timezone.now())
