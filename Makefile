@@ -54,7 +54,7 @@ clean:
 # ../shared/realcloud (installed and started when it is not running); afterwards the
 # cloud must hold exactly what it held before.
 REALCLOUD ?= ../shared/realcloud
-REALCLOUD_TESTS ?= tests/portal tests/vms tests/networks tests/consoles tests/browser
+REALCLOUD_TESTS ?= tests/portal tests/vms tests/networks tests/consoles tests/images tests/volumes tests/cloud tests/admin tests/browser
 .PHONY: test-realcloud
 test-realcloud: export REALCLOUD_DIR = $(abspath $(REALCLOUD))
 test-realcloud: install

@@ -8,7 +8,9 @@ notifications) and the `neutron` exchange's `notifications.*` (Neutron's). It do
 build rows from the payloads: a notification kicks the poller whose list it changes, and
 its task is sent at once (not waiting for beat's next second), and the poll's one list
 call publishes the changed rows: the same events, with the same permissions and rendering,
-as polling alone.
+as polling alone. What a notification makes the portal do (kick and poll) is
+portal/notification_polls.py, kept apart so that the pollers, which read the heartbeat
+here, and this module never import each other.
 
     instance.* (Nova)                         → the servers poll
     port.*.end, floatingip.*.end (Neutron)    → the servers poll (a server's addresses,
@@ -44,7 +46,7 @@ NETWORK_KINDS = ("network.", "subnet.", "router.", "security_group.", "port.", "
 SERVER_KINDS = ("port.", "floatingip.")
 
 
-def _key(name: str) -> str:
+def key(name: str) -> str:
     """Per database, as the pollers' state (two portals, or a test run beside a live
     portal, on one Redis: one's listener must not slow the other's pollers)."""
     db = settings.DATABASES["default"]
@@ -92,53 +94,20 @@ def wanted(event_type: str) -> set[str]:
     return polls
 
 
-def handle(body) -> set[str]:
-    """Kick the polls a notification calls for; returns them."""
-    msg = message(body)
-    polls = wanted(msg.get("event_type") or "")
-    if "servers" in polls:
-        from vms import pollstate as vms_poll
-
-        vms_poll.kick()
-    if "networks" in polls:
-        from networks import pollstate as networks_poll
-
-        networks_poll.kick()
-    if polls:
-        client().set(_key("last_message"), time.time())
-        _poll_now(polls)
-    return polls
-
-
-TASKS = {"servers": "vms.tasks.poll", "networks": "networks.tasks.poll"}
-DEBOUNCE_MS = 200
-
-
-def _poll_now(polls: set[str]) -> None:
-    """Send the kicked polls' tasks now rather than waiting for beat's next second; a
-    burst of notifications sends one per poll per DEBOUNCE_MS (the kick stays, so beat's
-    next tick catches what a poll already running missed)."""
-    from portal.celery import app
-
-    for name in polls:
-        if client().set(_key(f"sent:{name}"), 1, nx=True, px=DEBOUNCE_MS):
-            app.send_task(TASKS[name], expires=5)
-
-
 def beat() -> None:
     """The listener is connected and reading: renew its heartbeat."""
-    client().set(_key("alive"), time.time(), ex=HEARTBEAT_TTL)
+    client().set(key("alive"), time.time(), ex=HEARTBEAT_TTL)
 
 
 def stopped() -> None:
-    client().delete(_key("alive"))
+    client().delete(key("alive"))
 
 
 def listening() -> bool:
     """Whether a listener is alive now (the pollers then only reconcile). Redis away:
     no, so the pollers keep their own pace."""
     try:
-        return client().exists(_key("alive")) == 1
+        return client().exists(key("alive")) == 1
     except Exception:  # noqa: BLE001 - any doubt means: poll
         return False
 
@@ -149,8 +118,8 @@ def quiet_interval(own: float) -> float:
 
 
 def status() -> dict:
-    alive = client().get(_key("alive"))
-    last = client().get(_key("last_message"))
+    alive = client().get(key("alive"))
+    last = client().get(key("last_message"))
     return {"configured": bool(url()), "listening": alive is not None,
             "mode": "notifications" if alive is not None else "polling",
             "last_heartbeat": float(alive) if alive else None,

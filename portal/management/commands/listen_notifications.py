@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from kombu import Connection, Queue
 
-from portal import notifications
+from portal import notification_polls, notifications
 
 log = logging.getLogger(__name__)
 RETRY = 2.0  # seconds between connection attempts while the bus is away
@@ -99,7 +99,7 @@ class Command(BaseCommand):
 
     def received(self, body, message):
         try:
-            polls = notifications.handle(body)
+            polls = notification_polls.handle(body)
             if polls:
                 log.debug("notification: kicked %s", ", ".join(sorted(polls)))
         except Exception:  # a malformed message must not stop the listener
