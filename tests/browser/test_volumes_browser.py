@@ -1,4 +1,5 @@
-"""By clicking in Chromium: Storage → Volumes, create one, see it available on the list,
+"""By clicking in Chromium: Storage → Volumes, create one, see it turn available on the list
+(the volumes poller, in the worker, pushes the row),
 delete it asking first in the page; and the server detail's attached-volumes panel
 loading after the page (htmx, under the CSP), attaching a volume from it."""
 
@@ -13,7 +14,7 @@ make_volume, networks = volume_fixtures.make_volume, volume_fixtures.networks
 image_id = volume_fixtures.image_id
 
 
-def test_create_then_delete_asks_first(page, live_portal, cloud, prefix):
+def test_create_then_delete_asks_first(page, live_portal, live_worker, cloud, prefix):
     name = f"{prefix}-browser"
     browser_login(page, live_portal, cloud, "alice")
     page.click("nav.sidebar >> text=Volumes")

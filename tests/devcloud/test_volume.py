@@ -216,11 +216,14 @@ def test_paging_and_updated_at_filter(demo, volume):
     other = bs.wait_for_status(bs.create_volume(size=1, name="t-page"), "available",
                                wait=30, interval=0.05)
     try:
+        # Newest first, then by id (Cinder keeps seconds: two made in one second tie).
+        first, second = sorted([other, volume], key=lambda v: (v.created_at, v.id),
+                               reverse=True)
         body = raw(bs, "GET", "/volumes/detail?limit=1")
-        assert [v["id"] for v in body["volumes"]] == [other.id]  # newest first
-        assert "marker=" + other.id in body["volumes_links"][0]["href"]
-        after = raw(bs, "GET", f"/volumes/detail?limit=1&marker={other.id}")
-        assert [v["id"] for v in after["volumes"]] == [volume.id]
+        assert [v["id"] for v in body["volumes"]] == [first.id]
+        assert "marker=" + first.id in body["volumes_links"][0]["href"]
+        after = raw(bs, "GET", f"/volumes/detail?limit=1&marker={first.id}")
+        assert [v["id"] for v in after["volumes"]] == [second.id]
         since = raw(bs, "GET", f"/volumes/detail?updated_at=gt:{other.updated_at}")
         assert other.id not in [v["id"] for v in since["volumes"]]
         quota = raw(bs, "GET",
