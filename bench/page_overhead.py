@@ -36,7 +36,7 @@ PAGES = {
         ("compute", "/servers")]]),
     "images": ("/images/", [[("image", "/images?limit=50")]]),
     "volumes": ("/volumes/", [[("block_storage", "/volumes/detail?limit=50")]]),
-    "overview": ("/overview/", []),
+    "overview": ("/overview/usage/", []),
 }
 
 
