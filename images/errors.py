@@ -11,11 +11,10 @@ Glance's own.
 
 import html
 import re
-from contextlib import contextmanager
 
 from openstack import exceptions as os_exc
 
-from portal.errors import CloudRefused
+from portal.errors import CloudRefused, refusals_by
 
 # webob's own sentence before a 415's detail: the detail is the news.
 GENERIC_415 = re.compile(r"The request media type \S+ is not supported by this server\.")
@@ -58,12 +57,9 @@ def explain(exc: os_exc.HttpException, messages: dict, **context) -> CloudRefuse
     return CloudRefused(f"The image service refused: {said}", exc)
 
 
-@contextmanager
-def refusals(messages: dict, **context):
-    try:
-        yield
-    except os_exc.HttpException as exc:
-        raise explain(exc, messages, **context) from exc
+# Around a service call: an HTTP refusal comes out as CloudRefused in the operation's
+# words (`messages`, formatted with `context`).
+refusals = refusals_by(explain)
 
 
 CREATE = {

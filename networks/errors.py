@@ -8,12 +8,11 @@ Anything not mapped is shown with Neutron's own message, never swallowed.
 """
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from openstack import exceptions as os_exc
 
-from portal.errors import CloudRefused
+from portal.errors import CloudRefused, refusals_by
 
 
 @dataclass(frozen=True)
@@ -68,14 +67,9 @@ def explain(exc: os_exc.HttpException, messages: dict[str, str], **context) -> C
     return CloudRefused(f"The cloud refused: {r.message}", r)
 
 
-@contextmanager
-def refusals(messages: dict[str, str], **context):
-    """Around a service's Neutron call: an HTTP refusal comes out as CloudRefused in the
-    operation's words (`messages`, formatted with `context`)."""
-    try:
-        yield
-    except os_exc.HttpException as exc:
-        raise explain(exc, messages, **context) from exc
+# Around a service call: an HTTP refusal comes out as CloudRefused in the operation's
+# words (`messages`, formatted with `context`).
+refusals = refusals_by(explain)
 
 
 # --- the messages, per operation ------------------------------------------------------

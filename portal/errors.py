@@ -1,4 +1,9 @@
-"""The one exception every app raises for a refusal a person can act on."""
+"""The one exception every app raises for a refusal a person can act on, and the one way
+an app turns a service call's HTTP refusal into it."""
+
+from contextlib import contextmanager
+
+from openstack import exceptions as os_exc
 
 
 class CloudRefused(Exception):
@@ -24,3 +29,16 @@ def cloud_said(exc) -> str:
     except (AttributeError, ValueError, StopIteration, TypeError):
         pass
     return str(getattr(exc, "details", None) or getattr(exc, "message", None) or exc)
+
+
+def refusals_by(explain):
+    """The app's `refusals(messages, **context)` context manager for its `explain(exc,
+    messages, **context) -> CloudRefused`: around a service's cloud call, an HTTP refusal
+    comes out as CloudRefused in the operation's words."""
+    @contextmanager
+    def refusals(messages: dict, **context):
+        try:
+            yield
+        except os_exc.HttpException as exc:
+            raise explain(exc, messages, **context) from exc
+    return refusals

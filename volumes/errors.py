@@ -4,11 +4,10 @@ Cinder prefixes its reasons ("Invalid input received: ", "Invalid volume: "); th
 gets the reason, and for a quota the project's numbers as Cinder said them."""
 
 import re
-from contextlib import contextmanager
 
 from openstack import exceptions as os_exc
 
-from portal.errors import CloudRefused, cloud_said
+from portal.errors import CloudRefused, cloud_said, refusals_by
 
 PREFIXES = re.compile(r"^(Invalid input received|Invalid volume|Invalid snapshot|"
                       r"VolumeSizeExceedsAvailableQuota|VolumeLimitExceeded|"
@@ -35,12 +34,9 @@ def explain(exc: os_exc.HttpException, messages: dict, **context) -> CloudRefuse
     return CloudRefused(f"The block storage service refused: {said}", exc)
 
 
-@contextmanager
-def refusals(messages: dict, **context):
-    try:
-        yield
-    except os_exc.HttpException as exc:
-        raise explain(exc, messages, **context) from exc
+# Around a service call: an HTTP refusal comes out as CloudRefused in the operation's
+# words (`messages`, formatted with `context`).
+refusals = refusals_by(explain)
 
 
 COMMON = {403: "You may not change volumes in this project.",
