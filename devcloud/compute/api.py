@@ -7,7 +7,6 @@ and renders CloudError itself so the headers are on error bodies too.
 
 import functools
 import json
-import re
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -15,40 +14,19 @@ from aiohttp import web
 from .. import errors, request_ids
 from ..cloud import CLOUD_KEY
 from ..errors import CloudError
+from ..microversions import asked, fmt, negotiate
 
 MIN_VERSION = (2, 1)
 MAX_VERSION = (2, 104)
-VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
 VARY = "OpenStack-API-Version, X-OpenStack-Nova-API-Version"
-
-
-def fmt(version: tuple[int, int]) -> str:
-    return f"{version[0]}.{version[1]}"
 
 
 def requested_version(request: web.Request) -> tuple[int, int]:
     """The microversion asked for, as Nova reads it (the new header wins over the old)."""
-    raw = None
-    for part in request.headers.getall("OpenStack-API-Version", []):
-        service, _, value = part.strip().partition(" ")
-        if service.lower() == "compute":
-            raw = value.strip()
+    raw = asked(request, "compute")
     if raw is None:
         raw = request.headers.get("X-OpenStack-Nova-API-Version")
-    if raw is None:
-        return MIN_VERSION
-    if raw.lower() == "latest":
-        return MAX_VERSION
-    match = VERSION_RE.match(raw)
-    if not match:
-        raise CloudError(400, f"API Version String {raw} is of invalid format. Must be of "
-                              "format MajorNum.MinorNum.")
-    version = (int(match.group(1)), int(match.group(2)))
-    if not MIN_VERSION <= version <= MAX_VERSION:
-        raise CloudError(406, f"Version {raw} is not supported by the API. Minimum is "
-                              f"{fmt(MIN_VERSION)} and maximum is {fmt(MAX_VERSION)}.",
-                         "computeFault")
-    return version
+    return negotiate(raw, MIN_VERSION, MAX_VERSION)
 
 
 def _stamp(response: web.StreamResponse, version: tuple[int, int] | None) -> None:

@@ -7,7 +7,6 @@ Cinder v3 answers at /v3/{project_id}/... with the microversion it used in
 
 import functools
 import json
-import re
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -15,36 +14,14 @@ from aiohttp import web
 from .. import errors, request_ids
 from ..cloud import CLOUD_KEY
 from ..errors import CloudError
+from ..microversions import asked, fmt, negotiate
 
 MIN_VERSION = (3, 0)
 MAX_VERSION = (3, 71)
-VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
-
-
-def fmt(version: tuple[int, int]) -> str:
-    return f"{version[0]}.{version[1]}"
 
 
 def requested_version(request: web.Request) -> tuple[int, int]:
-    raw = None
-    for part in request.headers.getall("OpenStack-API-Version", []):
-        service, _, value = part.strip().partition(" ")
-        if service.lower() == "volume":
-            raw = value.strip()
-    if raw is None:
-        return MIN_VERSION
-    if raw.lower() == "latest":
-        return MAX_VERSION
-    match = VERSION_RE.match(raw)
-    if not match:
-        raise CloudError(400, f"API Version String {raw} is of invalid format. Must be of "
-                              "format MajorNum.MinorNum.")
-    version = (int(match.group(1)), int(match.group(2)))
-    if not MIN_VERSION <= version <= MAX_VERSION:
-        raise CloudError(406, f"Version {raw} is not supported by the API. Minimum is "
-                              f"{fmt(MIN_VERSION)} and maximum is {fmt(MAX_VERSION)}.",
-                         "computeFault")
-    return version
+    return negotiate(asked(request, "volume"), MIN_VERSION, MAX_VERSION)
 
 
 def render(err: CloudError) -> web.Response:
