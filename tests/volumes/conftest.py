@@ -4,6 +4,7 @@ and snapshots (any project) are deleted after, and a volume maker."""
 import time
 
 import pytest
+from openstack import exceptions
 
 from tests.pages import login
 from tests.vms.helpers import delete_servers, unique, wait_for
@@ -21,15 +22,32 @@ def sweep(admin, prefix: str) -> None:
         bs.delete_snapshot(snap, ignore_missing=True)
     for snap in snaps:
         bs.wait_for_delete(snap, wait=60, interval=0.3)
+    vols = [v for v in vols if v.status != "deleting"]   # the test deleted it already
     for vol in vols:
-        for attachment in bs.get_volume(vol).attachments or []:
+        for attachment in _attachments(bs, vol):
             admin.compute.delete_volume_attachment(attachment["server_id"], vol.id)
     for vol in vols:
-        wait_for(lambda vol=vol: bs.get_volume(vol).status in ("available", "error"),
-                 timeout=60, what=f"{vol.id} settled")
+        wait_for(lambda vol=vol: _settled_or_gone(bs, vol), timeout=60,
+                 what=f"{vol.id} settled")
         bs.delete_volume(vol, ignore_missing=True)
     for vol in vols:
         bs.wait_for_delete(vol, wait=60, interval=0.3)
+
+
+def _attachments(bs, vol) -> list:
+    try:
+        return bs.get_volume(vol).attachments or []
+    except exceptions.NotFoundException:
+        return []
+
+
+def _settled_or_gone(bs, vol) -> bool:
+    """True once the volume can be deleted, or is gone (a delete the test asked for may
+    still have been in flight when the sweep listed it)."""
+    try:
+        return bs.get_volume(vol).status in ("available", "error")
+    except exceptions.NotFoundException:
+        return True
 
 
 @pytest.fixture(scope="module")
