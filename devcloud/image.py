@@ -344,6 +344,28 @@ async def delete_image(request):
     return web.Response(status=204, content_type="text/html")
 
 
+# Image actions (v2.3): admin-only by Glance's default policy; from `active` (or already
+# in the target status, a no-op) only, else Glance's domain refuses with a 403 in these words.
+ACTIONS = {"deactivate": ("active", "deactivated"), "reactivate": ("deactivated", "active")}
+
+
+async def image_action(request):
+    action, ctx = request.match_info["action"], request["ctx"]
+    if action not in ACTIONS:
+        raise CloudError(404, "The resource could not be found.")
+    images = _images(request)
+    image = images.get(request.match_info["image_id"], ctx)
+    if not ctx.is_admin:
+        raise CloudError(403, f"You are not authorized to complete {action} action.")
+    source, target = ACTIONS[action]
+    if image["status"] not in (source, target):
+        raise CloudError(403, f"Not allowed to {action} image in status '{image['status']}'")
+    if image["status"] == source:
+        image.update(status=target, updated_at=_now())
+        images.store.touch()
+    return web.Response(status=204, content_type="text/html")
+
+
 async def schema_image(request):
     return web.json_response(SCHEMAS["image"])
 
@@ -363,5 +385,6 @@ def setup(app: web.Application, cloud: Cloud) -> None:
                          key="image_id", update_method="PATCH")
     r.add_put(f"{image}/file", upload_image)
     r.add_get(f"{image}/file", download_image)
+    r.add_post(f"{image}/actions/{{action}}", image_action)
     r.add_get("/image/v2/schemas/image", schema_image)
     r.add_get("/image/v2/schemas/images", schema_images)

@@ -198,6 +198,9 @@ async def download_image(request):
     image = images.get(request.match_info["image_id"], ctx)
     if not ctx.can_write:           # download_image: member, unlike reading the record
         raise CloudError(403, "You are not authorized to complete download_image action.")
+    if image["status"] == "deactivated" and not ctx.is_admin:
+        raise CloudError(403, "The requested image has been deactivated. Image data "
+                              "download is prohibited.")
     path = images.data.path(image["id"])
     if image["status"] != "active" or not path.exists():
         return web.Response(status=204)

@@ -74,3 +74,31 @@ def test_sdk_finds_cirros(clouds_env):
     conn = openstack.connect(cloud="devcloud-alice")
     image = conn.image.find_image("cirros")
     assert image.disk_format == "qcow2" and image.visibility == "public"
+
+
+def test_deactivate_and_reactivate_are_admins_and_only_from_active(nova_demo):
+    """Glance's image actions (v2.3): 204, admin-only by default policy; a queued image
+    is refused in Glance's words; a deactivated image's data is refused to non-admins."""
+    made = nova_demo.call("POST", "/image/v2/images", {
+        "name": "deact", "disk_format": "raw", "container_format": "bare"}).json()
+    path = f"/image/v2/images/{made['id']}"
+    admin = Client(nova_demo.devcloud, "admin")
+    try:
+        queued = admin.call("POST", f"{path}/actions/deactivate")
+        assert queued.status_code == 403
+        assert "Not allowed to deactivate image in status 'queued'" in queued.text
+        nova_demo.call("PUT", f"{path}/file", data=b"x" * 64,
+                       headers={"Content-Type": "application/octet-stream"})
+        refused = nova_demo.call("POST", f"{path}/actions/deactivate")
+        assert refused.status_code == 403
+        assert "You are not authorized to complete deactivate action." in refused.text
+        assert admin.call("POST", f"{path}/actions/deactivate").status_code == 204
+        assert admin.call("POST", f"{path}/actions/deactivate").status_code == 204  # no-op
+        assert nova_demo.call("GET", path).json()["status"] == "deactivated"
+        download = nova_demo.call("GET", f"{path}/file")
+        assert download.status_code == 403 and "has been deactivated" in download.text
+        assert admin.call("POST", f"{path}/actions/reactivate").status_code == 204
+        assert nova_demo.call("GET", path).json()["status"] == "active"
+        assert admin.call("POST", f"{path}/actions/undo").status_code == 404
+    finally:
+        nova_demo.call("DELETE", path)
