@@ -1,32 +1,30 @@
-"""The live events of the images pages: htmx out-of-band swaps of the list's rows
-(<tr id="image-…">) and the detail page's status badge. Every images change announces
-one of these; another app that changes an image (a server snapshot) can announce
-`changed(image, actor)` too.
+"""The live events of the images pages: the list's rows (<tr id="image-…">, a live list:
+images.live) and the detail page's status badge. Every images change the portal makes
+announces one of these at once; images.poller sends the same for changes made anywhere
+(the CLI, another project's public image), so a row here is only the quicker of the two.
 
-An event goes to every open page of the project, readers' too, so its rows carry no
-change links (Launch): those come back when the page is loaded again."""
+A row is {audience: html} (its Launch is for those who may change), for the pages of the
+actor's project."""
 
 from django.template.loader import render_to_string
 
-from . import rows
+from . import live, rows
 
 
-def _status(r: dict) -> str:
-    return render_to_string("images/_status.html", {"i": r, "oob": True})
+def for_project(image: dict, project_id: str | None) -> dict[str, str]:
+    """The image's row (placed, or replaced) and detail badge as the pages of `project_id`
+    show them (None: a project that does not own it), by audience."""
+    badge = render_to_string("images/_status.html", {"i": rows.row(image, project_id),
+                                                     "oob": True})
+    return {audience: html + badge for audience, html in live.row(image, project_id).items()}
 
 
-def changed(image: dict, actor) -> str:
-    """The image's row and badge on every page showing them."""
-    r = rows.row(image, actor.project_id)
-    return rows.render_row(r, None, oob="true") + _status(r)
+def changed(image: dict, actor) -> dict[str, str]:
+    return for_project(image, actor.project_id)
 
 
-def added(image: dict, actor) -> str:
-    """A new image: its row at the top of the list."""
-    r = rows.row(image, actor.project_id)
-    return (f'<tbody hx-swap-oob="afterbegin:#image-rows">{rows.render_row(r, None)}</tbody>'
-            + _status(r))
+added = changed  # a new image's row lands in sort order: the same fragment
 
 
 def removed(image_id: str) -> str:
-    return f'<tr id="image-{image_id}" hx-swap-oob="delete"></tr>'
+    return live.removed(image_id)

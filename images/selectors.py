@@ -14,7 +14,7 @@ from openstack import exceptions as os_exc
 
 from portal import reads
 
-from . import rows
+from . import live, rows
 
 PAGE_SIZE = 50
 # The list's filter (?shown=) → Glance's query. Without one: `visibility=all`, the only
@@ -64,8 +64,11 @@ def images_page(actor, shown: str = "", marker: str | None = None) -> dict:
             return {**images_page(actor, shown), "marker_lost": True}
         raise
     found = body.get("images", [])
-    return {"images": [rows.row(i, actor.project_id) for i in found if usable(i, actor)],
-            "next_marker": found[-1]["id"] if body.get("next") and found else None}
+    next_marker = found[-1]["id"] if body.get("next") and found else None
+    return {"images": [{**rows.row(i, actor.project_id), "live_attrs": live.row_attrs(i)}
+                       for i in found if usable(i, actor)],
+            "next_marker": next_marker,
+            "live_list": live.list_attrs(shown, actor.project_id, marker, bool(next_marker))}
 
 
 def find_image(actor, image_id: str) -> dict | None:

@@ -2,6 +2,9 @@
 in the cache (which may be evicted or cleared): the poller's cursor, the console cap, the
 login throttle. Its Redis is the "locks" role (REDIS_LOCKS_URL, else REDIS_URL)."""
 
+import hashlib
+import os
+
 import redis
 from django.conf import settings
 
@@ -34,3 +37,14 @@ def for_url(url: str) -> redis.Redis:
 
 def forget_probes() -> None:
     _probes.clear()
+
+
+def scoped(name: str) -> str:
+    """A key prefix for one poller's state, per database: that state is relative to what
+    the database holds, so two portals (or a test run beside a live portal) on one Redis
+    keep their own."""
+    db = settings.DATABASES["default"]
+    where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
+    if "memory" in str(db["NAME"]) or not db["NAME"]:
+        where += f":{os.getpid()}"  # an in-memory database belongs to this process only
+    return f"stackport:{name}:{hashlib.sha1(where.encode()).hexdigest()[:10]}:"

@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE = {
     # Cinder's volumes: one list call per tick for the whole cloud (volumes/poller.py)
     "volumes-poll": {"task": "volumes.tasks.poll", "schedule": 1.0,
                      "options": {"expires": 5}},
+    # Glance's images: one list call per tick for the whole cloud (images/poller.py)
+    "images-poll": {"task": "images.tasks.poll", "schedule": 1.0, "options": {"expires": 5}},
     "consoles-close-lost": {"task": "consoles.tasks.close_lost", "schedule": 60.0,
                             "options": {"expires": 50}},
     # Expired sessions, spent tickets, rows past their retention (portal/housekeeping.py).

@@ -131,3 +131,22 @@ def test_launch_from_an_image_preselects_it(as_, make_image):
     bobs = make_image("bob", "-priv", visibility="private")
     page = alice.get(f"/servers/launch/?image={bobs.id}").content.decode()
     assert f'<option value="{bobs.id}"' not in page     # not the project's to use
+
+
+def test_the_list_says_what_it_shows_for_rows_pushed_live(as_, make_image):
+    """The list is a live list (portal/live.py): its filter in the rows' terms, newest
+    first, first/last page; each row its sort key (created_at, id) and values."""
+    own = make_image("alice", "-live", visibility="private")
+    alice = as_("alice")
+    html = alice.get("/images/").content.decode()
+    assert 'data-live-list="images" data-live-filter="[]" data-live-order="desc"' in html
+    assert "data-live-first" in html
+    row = re.search(rf'<tr id="image-{own.id}"[^>]*>', html).group(0)
+    assert f'data-live-key="{own.created_at} {own.id}"' in row
+    assert 'data-live-v-visibility="private"' in row
+    assert f'data-live-v-owner="{own.owner}"' in row
+    only_own = alice.get("/images/?shown=own").content.decode()
+    assert f'[[&quot;owner&quot;, &quot;eq&quot;, &quot;{own.owner}&quot;]]' in only_own
+    public = alice.get("/images/?shown=public").content.decode()
+    assert '[[&quot;visibility&quot;, &quot;eq&quot;, &quot;public&quot;]]' in public
+    assert "<tr data-live-empty>" in public
