@@ -97,7 +97,7 @@ def poll(conn) -> dict:
         return {"polled": True, "images": len(images), "changed": 0, "gone": 0}
     changed = [i for i in images if before.get(i["id"], [None])[0] != now[i["id"]][0]]
     gone = {i: v for i, v in before.items() if i not in now}
-    out = Fragments()
+    out = Fragments(conn)
     for image in changed:
         out.changed(image, before.get(image["id"]))
     for image_id, (_, owner, visibility) in gone.items():
@@ -111,14 +111,15 @@ def poll(conn) -> dict:
 class Fragments:
     """The tick's fragments by (project, audience or None), sent once per group."""
 
-    def __init__(self):
+    def __init__(self, conn):
+        self.conn = conn
         self.by_group: dict[tuple, list[str]] = {}
         self._projects: list[str] | None = None
 
     def projects(self) -> list[str]:
         if self._projects is None:
             # Keystone's, cached for minutes (a warm tick asks nothing)
-            self._projects = [p["id"] for p in projects.projects(Actor.service())]
+            self._projects = [p["id"] for p in projects.projects(Actor.service(conn=self.conn))]
         return self._projects
 
     def add(self, project_id: str, html: dict[str | None, str]) -> None:

@@ -59,14 +59,16 @@ class Actor:
                    connect=lambda: user_connection(request))
 
     @classmethod
-    def service(cls, project_id: str = "", *, on_behalf_of: str = "") -> "Actor":
+    def service(cls, project_id: str = "", *, on_behalf_of: str = "",
+                conn=None) -> "Actor":
         """The service account, e.g. a Celery task finishing what a person started: its
-        audit records name the service account (and whom it acted for)."""
+        audit records name the service account (and whom it acted for). `conn`: a
+        service connection the caller holds already (a poller's)."""
         from .cloud import service_connection
 
         return cls(user_id="", user_name=on_behalf_of or SERVICE_USER,
                    project_id=project_id, roles=("admin",), is_service=True,
-                   connect=service_connection)
+                   connect=service_connection if conn is None else (lambda: conn))
 
     def in_project(self, project_id: str) -> "Actor":
         """The same actor announcing into another project (the service account acting

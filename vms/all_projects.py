@@ -5,28 +5,14 @@ concurrently. No image names (a Glance call): the project and the host are what 
 scans this list for.
 """
 
-from django.urls import reverse
 from openstack import exceptions as os_exc
 
 from portal import projects
 from portal.cloud import gather
 
-from . import offered, pollstate, rows, servers
-from .services import ACTIONS
+from . import admin_rows, pollstate, servers
 
 PAGE_SIZE = 50
-
-
-def _row(server, names: dict, perms) -> dict:
-    r = rows.for_template(rows.row(server, {}))
-    r["project"] = names.get(server.project_id, "")
-    r["host"] = server.body.get("OS-EXT-SRV-ATTR:host") or ""
-    # the one-button actions the admin may take here, by Nova's rules (vms.offered)
-    r["actions"] = [{"name": a.name, "label": a.label, "confirm": a.needs_confirmation,
-                     "danger": a.danger, "what": a.says(server.name),
-                     "url": reverse("vms:admin_action", args=[server.id, a.name])}
-                    for a in offered.offered(r, perms) if a.name in ACTIONS]
-    return r
 
 
 def servers_page(actor, project: str = "", host: str = "", status: str = "",
@@ -53,6 +39,9 @@ def servers_page(actor, project: str = "", host: str = "", status: str = "",
     names = {p["id"]: p["name"] for p in got["projects"]}
     if any(s.project_id not in names for s in found):  # a project made since it was cached
         names = projects.names(actor, {s.project_id for s in found})
-    return {"servers": [_row(s, names, actor.perms) for s in found],
+    next_marker = found[-1].id if len(found) == PAGE_SIZE else None
+    return {"servers": [admin_rows.row(s, names, actor.perms) for s in found],
             "projects": got["projects"], "stale": pollstate.staleness(),
-            "next_marker": found[-1].id if len(found) == PAGE_SIZE else None}
+            "next_marker": next_marker,
+            "live_list": admin_rows.list_attrs(project, host, status, marker,
+                                               bool(next_marker))}

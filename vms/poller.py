@@ -27,11 +27,21 @@ from django.utils.dateparse import parse_datetime
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
-from portal import metrics
+from portal import metrics, projects
+from portal.actor import Actor
 from portal.cloud import service_connection
-from portal.events import publish
+from portal.events import publish, publish_to_admins
 
-from . import action_steps, fragments, panels, pollstate, rows, snapshots, timeline
+from . import (
+    action_steps,
+    admin_rows,
+    fragments,
+    panels,
+    pollstate,
+    rows,
+    snapshots,
+    timeline,
+)
 from .models import ActionRun, LaunchRequest, ServerState, TimelineEvent
 from .names import image_names
 from .servers import detailed, floating_ips_on, ports_of
@@ -98,6 +108,7 @@ def poll(conn) -> dict:
                           polled_at)
             for audience, fragment in html.items():
                 by_project[server.project_id][audience].append(fragment)
+    _admin_rows(conn, changed, by_project)
     for project_id, audiences in by_project.items():
         for audience, html in audiences.items():
             publish(project_id, "".join(html), audience=audience)
@@ -111,6 +122,28 @@ def poll(conn) -> dict:
     metrics.POLL_DURATION.observe(time.time() - started)
     return {"polled": True, "servers": len(servers), "changed": len(changed),
             "seconds": round(time.time() - started, 3), "followups": followups}
+
+
+def _admin_rows(conn, changed, by_project) -> None:
+    """The changed servers' rows on the admins' all-projects list (vms.admin_rows): sent to
+    every admin's pages now, their linked variant queued for their own project's admin
+    pages (sent after, so it is the one kept there)."""
+    if not changed:
+        return
+    try:  # Keystone's names, cached for minutes: a warm tick asks nothing
+        names = projects.names(Actor.service(conn=conn), {s.project_id for s in changed})
+    except UNREACHABLE as exc:
+        log.warning("project names for the admins' rows not read: %s", exc)
+        names = {}
+    everyone = []
+    for server in changed:
+        if server.status == "DELETED":
+            everyone.append(admin_rows.removed(server.id))
+            continue
+        anywhere, own = admin_rows.pushed(server, names)
+        everyone.append(anywhere)
+        by_project[server.project_id]["admin"].append(own)
+    publish_to_admins("".join(everyone), kind="server.admin_row")
 
 
 def _advance(since: str | None, servers) -> None:

@@ -78,10 +78,11 @@ document.addEventListener("toggle", (event) => {
 });
 
 // A form that came in a live update (rendered without a request) has no CSRF token:
-// it takes the page's, which any of the page's own forms carries.
+// it takes the page's, which any of the page's own forms carries (a confirmation's, or a
+// row's one-button form: the admin's instances list).
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (!(form instanceof HTMLFormElement) || !form.matches(".confirm-panel")) return;
+  if (!(form instanceof HTMLFormElement) || form.method !== "post") return;
   const own = form.querySelector("input[name=csrfmiddlewaretoken]");
   if (own && own.value) return;
   const page = document.querySelector("input[name=csrfmiddlewaretoken]:not([value=''])");

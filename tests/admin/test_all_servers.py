@@ -113,3 +113,69 @@ def test_non_admins_get_403(as_, booted, who):
     bob = booted["bob"]
     assert client.post(f"/servers/admin/{bob.id}/actions/stop/").status_code == 403
     assert booted["admin"].compute.get_server(bob.id).status == "ACTIVE"
+
+
+def test_the_list_says_its_filter_and_page_for_rows_pushed_live(as_, booted):
+    """A live list (portal/live.py) in Nova's terms: project and host exact, status as
+    vm_state/task_state; each row its created_at key and the values those read."""
+    admin, alice = as_("admin"), booted["alice"]
+    html = admin.get("/servers/admin/", {"project": alice.project_id, "host": "",
+                                         "status": "ACTIVE"}).content.decode()
+    assert 'data-live-list="admin-servers"' in html and "data-live-first" in html
+    assert (f"[[&quot;project&quot;, &quot;eq&quot;, &quot;{alice.project_id}&quot;], "
+            "[&quot;vm-state&quot;, &quot;in&quot;, [&quot;active&quot;]]]") in html
+    row = re.search(rf'<tr id="admin-server-{alice.id}"[^>]*>', html).group(0)
+    assert 'data-live-row="admin-servers"' in row and 'data-live-v-vm-state="active"' in row
+    assert f'data-live-v-project="{alice.project_id}"' in row
+    assert f'data-live-key="{alice.created_at}"' in row
+
+
+@pytest.fixture
+def heard(portal_settings, monkeypatch):
+    """What a poll tick sends: (group, audience, html); group "admins" is every cloud
+    admin's pages."""
+    from vms import poller, pollstate
+
+    pollstate.reset()
+    sent = []
+    monkeypatch.setattr(poller, "publish", lambda project, html, audience=None, **kw:
+                        sent.append((project, audience, html)))
+    monkeypatch.setattr(poller, "publish_to_admins", lambda html, **kw:
+                        sent.append(("admins", None, html)))
+    yield sent
+    pollstate.reset()
+
+
+def test_the_poller_pushes_every_projects_rows_to_admins_only(heard, cloud, booted):
+    """A server made, changed or deleted anywhere reaches the admins' list: unlinked for
+    every admin, linked on its own project's admin pages (sent after); no member or
+    reader audience ever gets an admin row; a deleted server's row goes."""
+    from portal.cloud import service_connection
+    from vms import poller
+
+    bob = cloud.connect("bob")
+    extra = bob.compute.create_server(name=f"{booted['prefix']}-extra", flavor_id="1",
+                                      image_id=booted["bob"].image.id, networks="none")
+    bob.compute.wait_for_server(extra, wait=120)
+    conn = service_connection()
+    assert poller.poll(conn)["polled"]
+    admins = "".join(html for group, _a, html in heard if group == "admins")
+    for server in (booted["alice"], booted["bob"], extra):
+        assert f'id="admin-server-{server.id}"' in admins
+        assert f'href="/servers/{server.id}/"' not in admins
+    assert booted["projects"]["bob"] in admins          # the project's name, from Keystone
+    own = "".join(html for group, audience, html in heard
+                  if group == extra.project_id and audience == "admin")
+    assert f'<a href="/servers/{extra.id}/">{extra.name}</a>' in own
+    assert heard.index(next(h for h in heard if h[0] == "admins")) < heard.index(
+        next(h for h in heard if h[0] == extra.project_id and h[1] == "admin"))
+    for group, audience, html in heard:
+        if audience in ("member", "reader", None) and group != "admins":
+            assert "admin-server-" not in html, (group, audience)
+
+    heard.clear()
+    bob.compute.delete_server(extra)
+    bob.compute.wait_for_delete(extra, wait=120)
+    wait_for(lambda: poller.poll(conn) and any(
+        f'<tr id="admin-server-{extra.id}" hx-swap-oob="delete">' in html
+        for group, _a, html in heard if group == "admins"), timeout=30, what="removal")
