@@ -18,23 +18,27 @@ router and group, as the real Neutron does). A tick costs
         groups        GET /security-groups?id=…
         floating IPs  GET /floatingips?id=…  + the pools (+ Nova's servers list when
                       some are on a server)
+    and, on a tick where any of those changed, the admins' pools page's two calls
+        pools         GET /networks?router:external=True  + GET /network-ip-availabilities
 
 whatever the number of open pages. The id lists are whole, so a deletion is an id gone
 from them: no slower full sweep is needed to catch deletions (a few bytes an object each
 tick, asked with `fields` so Neutron sends nothing else).
 """
 
+import hashlib
 import logging
 import time
 
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
+from portal.actor import Actor
 from portal.cloud import service_connection
-from portal.events import publish
+from portal.events import publish, publish_to_admins
 from portal.reads import collection
 
-from . import live, pollstate, selectors
+from . import live, pollstate, pool_rows, selectors
 
 log = logging.getLogger(__name__)
 IDS_PER_QUERY = 100  # id filters per call (keeps the URL under 8 KB)
@@ -47,6 +51,8 @@ KINDS = {
     "security_groups": ("/security-groups", "security_groups", (), "security_groups"),
     "floatingips": ("/floatingips", "floatingips", (), "floatingips"),
 }
+# What uses a pool's addresses or makes its ranges: a change to one re-reads the pools.
+POOL_KINDS = ("networks", "subnets", "routers", "floatingips")
 
 
 def tick(force: bool = False, conn=None) -> dict:
@@ -119,11 +125,29 @@ def poll(conn) -> dict:
     for (project_id, audience), html in fragments.items():
         if project_id:
             publish(project_id, "".join(html), kind="network.changed", audience=audience)
+    if any(diffs[kind][0] or diffs[kind][1] for kind in POOL_KINDS):
+        _pools(conn)
     for kind, value in now.items():
         pollstate.set_seen(kind, value)
     pollstate.polled(started)
     return {"polled": True, "changed": sum(len(v) for v in touched.values()),
             "deleted": gone, "seconds": round(time.time() - started, 3)}
+
+
+def _pools(conn) -> None:
+    """The pools' rows whose usage, name or segment changed, and those gone, to the
+    admins' pools page (networks.pool_rows): the page's own two calls (the external
+    networks, their IP availabilities), made only on a tick where networks, subnets,
+    routers (their gateways) or floating IPs changed."""
+    pools = selectors.pools_page(Actor.service(conn=conn))["pools"]
+    rendered = {p["id"]: pool_rows.render(p) for p in pools}
+    now = {i: hashlib.sha1(html.encode()).hexdigest()[:16] for i, html in rendered.items()}
+    before = pollstate.seen("pools") or {}
+    html = [rendered[i] for i, digest in now.items() if before.get(i) != digest]
+    html += [pool_rows.removed(i) for i in before if i not in now]
+    if html:
+        publish_to_admins("".join(html), kind="pool.changed")
+    pollstate.set_seen("pools", now)
 
 
 def _networks(conn, ids: set) -> list[dict]:

@@ -20,7 +20,7 @@ from django.http import Http404
 from portal.cloud import gather
 from portal.reads import collection, page
 
-from . import addressing
+from . import addressing, pool_rows
 from . import live as networks_live
 from .lookups import external, owned
 
@@ -290,7 +290,8 @@ def pools_page(actor) -> dict:
     avail = _index(got["avail"], "network_id")
     for p in got["pools"]:
         p["usage"] = _usage(avail.get(p["id"]))
-    return {"pools": got["pools"]}
+    pool_rows.mark(got["pools"])
+    return {"pools": got["pools"], "live_list": pool_rows.list_attrs()}
 
 
 def pool_detail(actor, pool_id: str) -> dict:

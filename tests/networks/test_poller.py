@@ -3,6 +3,7 @@ a tick lists every network's and subnet's id and revision_number (one call per k
 pushes what changed to the owning project's pages: a new network's row, the row again
 when a subnet is added to it, its removal when it is deleted. A first tick only records."""
 
+import re
 import uuid
 
 import pytest
@@ -19,6 +20,8 @@ def pushed(portal_settings, monkeypatch):
     sent = []
     monkeypatch.setattr(poller, "publish", lambda project, html, kind, audience=None:
                         sent.append((project, html, audience)))
+    monkeypatch.setattr(poller, "publish_to_admins", lambda html, kind:
+                        sent.append(("admins", html, None)))
     yield sent
     pollstate.reset()
 
@@ -129,3 +132,33 @@ def test_a_floating_ip_allocated_and_released_outside_is_pushed_per_audience(
         alice.network.delete_ip(fip)
     poller.poll(conn)
     assert f'id="fip-{fip.id}" hx-swap-oob="delete"' in for_project(pushed, project)
+
+
+def usage_of(html: str, pool_id: str) -> str | None:
+    """The usage figures of a pool's pushed row, if it is in `html`."""
+    found = re.search(rf'<tr id="pool-{pool_id}".*?data-testid="usage">([^<]*)<', html,
+                      re.S)
+    return " ".join(found.group(1).split()) if found else None
+
+
+def test_the_admins_pools_page_hears_a_pools_usage_change(pushed, cloud, pool):
+    """A floating IP allocated or released outside changes its pool's usage: the pool's
+    row goes to every cloud admin's pages (and no project's), only when it changed."""
+    alice = cloud.connect("alice")
+    conn = service_connection()
+    poller.poll(conn)
+    fip = alice.network.create_ip(floating_network_id=pool["id"])
+    try:
+        poller.poll(conn)
+        used = usage_of(for_project(pushed, "admins"), pool["id"])
+        assert used is not None and used.startswith("1 / 191")
+        assert 'data-live-row="pools"' in for_project(pushed, "admins")
+        assert not any(f"pool-{pool['id']}" in html for p, html, _ in pushed
+                       if p != "admins")
+        pushed.clear()
+        poller.poll(conn)
+        assert usage_of(for_project(pushed, "admins"), pool["id"]) is None  # no change
+    finally:
+        alice.network.delete_ip(fip)
+    poller.poll(conn)
+    assert usage_of(for_project(pushed, "admins"), pool["id"]).startswith("0 / 191")
