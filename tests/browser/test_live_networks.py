@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.browser.test_live_servers import watch
+from tests.browser.live import watch
 from tests.conftest import browser_login
 
 pytestmark = pytest.mark.browser

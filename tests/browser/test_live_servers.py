@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from tests.browser.live import Outside, watch
 from tests.conftest import browser_login
 
 pytestmark = pytest.mark.browser
@@ -23,33 +24,10 @@ def outside(cloud):
     name = f"lv-{uuid.uuid4().hex[:6]}"
     net = conn.network.create_network(name=name)
     conn.network.create_subnet(network_id=net.id, cidr="10.65.0.0/24", ip_version=4)
-    image = cloud.connect("admin").image.find_image("cirros")
-    made = []
-
-    def boot(server_name: str):
-        server = conn.compute.create_server(name=server_name, flavor_id="1",
-                                            image_id=image.id, networks=[{"uuid": net.id}])
-        made.append(server)
-        return server
-
-    boot.conn, boot.prefix = conn, name
+    boot = Outside(cloud, "alice", name, networks=[{"uuid": net.id}])
     yield boot
-    for s in made:
-        conn.compute.delete_server(s, ignore_missing=True)
-    for s in made:
-        conn.compute.wait_for_delete(s, wait=120)
+    boot.clean()
     conn.network.delete_network(net)
-
-
-def watch(page, url: str):
-    """Open `url` and note the htmx errors the page logs (a fragment without its target
-    used to be one) and that it is never reloaded."""
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(url)
-    page.wait_for_selector("body[data-live=open]")
-    page.evaluate("window.__notReloaded = true")
-    return errors
 
 
 def row(server_id: str) -> str:
