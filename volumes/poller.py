@@ -4,6 +4,8 @@ service account.
     1 Cinder call   GET /volumes/detail?all_tenants=1&updated_at=gte:<since>  (microversion
                     3.60; Cinder has no changes-since: "Invalid filters changes-since are
                     found in query options.")
+    0 or 1 Nova     the attached servers' names (server_names.py: those the vms poller
+                    knows cost nothing, the others one list call for all of them)
 
 Each volume whose status, size, name, bootable flag or attachments differ from what the
 last tick saw (a digest per volume, in Redis) has its row and badge published to its
@@ -26,6 +28,7 @@ from portal.events import publish
 from portal.redisconn import client
 
 from . import fragments
+from .server_names import attached_ids, server_names
 
 log = logging.getLogger(__name__)
 MV = "3.60"
@@ -81,10 +84,13 @@ def poll(conn, redis) -> dict:
             digests[vol["id"]] = digest
     gone = deleting - {v["id"] for v in volumes}
     primed = redis.exists(PREFIX + "primed")
+    # the attached servers' names for every changed row at once (the first tick only
+    # learns what there is and publishes nothing)
+    names = server_names(conn, attached_ids(changed)) if primed else {}
     for vol in changed:
         project = reads.project_of(vol)
-        if project and primed:  # the first tick only learns what there is
-            publish(project, fragments.changed(vol), kind="volume.status")
+        if project and primed:
+            publish(project, fragments.changed(vol, names), kind="volume.status")
     for volume_id in gone:
         project = (redis.hget(PREFIX + "projects", volume_id) or b"").decode()
         if project:

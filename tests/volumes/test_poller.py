@@ -52,3 +52,61 @@ def test_a_volume_made_and_deleted_outside_the_portal_goes_live(cloud, published
     alice.block_storage.delete_volume(vol)
     _until(service, published, lambda s: s[0] == project and s[2] == "volume.gone"
            and vol.id in s[1])
+
+
+
+def _nova_lists(cloud, since: float) -> list[dict]:
+    calls = cloud.devcloud.admin_api("GET", f"stats?since={since}")["calls"]
+    return [c for c in calls if c["service"] == "compute" and c["method"] == "GET"
+            and c["path"].endswith("/servers")]
+
+
+def _in_use_rows(service, seen, volume_ids, start: int = 0) -> dict:
+    """Tick until each volume's in-use row was published (after seen[start]): id → html."""
+    def rows():
+        return {vid: html for _, html, _ in seen[start:] for vid in volume_ids
+                if vid in html and ">in-use<" in html}
+    _until(service, seen, lambda _s: rows().keys() == set(volume_ids))
+    return rows()
+
+
+def test_a_live_row_names_the_attached_server_from_one_list_for_the_tick(
+        cloud, published, prefix, image_id, networks):
+    """The row a poll publishes for an attached volume shows the server's name (not its
+    id): from the vms poller's ServerState when it knows the server, else from one Nova
+    id/name list for all the changed rows of the tick."""
+    from vms.models import ServerState
+
+    service, alice = cloud.connect("admin"), cloud.connect("alice")
+    vols = [alice.block_storage.create_volume(size=1, name=f"{prefix}-att{i}") for i in (0, 1)]
+    server = alice.compute.create_server(name=f"{prefix}-named", flavor_id="1",
+                                         image_id=image_id,
+                                         networks=[{"uuid": networks["alice"]["network"].id}])
+    server = alice.compute.wait_for_server(server, wait=120, interval=0.5)
+    for vol in vols:
+        alice.block_storage.wait_for_status(vol, "available", wait=60, interval=0.3)
+    assert poller.tick(conn=service)["polled"]          # the first tick only learns
+    ServerState.objects.filter(server_id=server.id).delete()   # unknown to the vms poller
+    for vol in vols:
+        alice.compute.create_volume_attachment(server, volume_id=vol.id)
+    for vol in vols:
+        alice.block_storage.wait_for_status(vol, "in-use", wait=60, interval=0.3)
+    started = time.time()
+    rows = _in_use_rows(service, published, [v.id for v in vols])
+    assert all(f">{prefix}-named</a>" in html for html in rows.values()), rows
+    if cloud.is_devcloud:   # both rows changed in one tick: one id/name list for the two
+        assert len(_nova_lists(cloud, started)) == 1
+
+    # Known to the vms poller: named with no Nova call at all
+    ServerState.objects.create(server_id=server.id, project_id=alice.current_project_id,
+                               name=f"{prefix}-known", status="ACTIVE")
+    alice.compute.delete_volume_attachment(server, vols[0].id)
+    alice.block_storage.wait_for_status(vols[0], "available", wait=60, interval=0.3)
+    _until(service, published, lambda s: vols[0].id in s[1] and ">available<" in s[1])
+    alice.compute.create_volume_attachment(server, volume_id=vols[0].id)
+    alice.block_storage.wait_for_status(vols[0], "in-use", wait=60, interval=0.3)
+    started, before = time.time(), len(published)
+    rows = _in_use_rows(service, published, [vols[0].id], start=before)
+    assert f">{prefix}-known</a>" in rows[vols[0].id]
+    if cloud.is_devcloud:
+        assert _nova_lists(cloud, started) == []
