@@ -6,7 +6,9 @@ endpoint http://HOST:PORT/volume/v3/<project_id>, as the real one's names the pr
     handlers:  volumes.py (/volumes and their /action), snapshots.py, misc.py (versions,
                types, availability zones, limits, quota sets, os-services); listing.py
                (filters, sort, paging), views.py (bodies per microversion), api.py
-               (microversions, policy, the project in the path)
+               (microversions, policy, the project in the path); attachments.py
+               (attachment records) with attachments_api.py (/attachments, 3.27+)
+               and legacy_actions.py (os-reserve … os-detach, as Nova used them)
 
 Checked against the real Cinder 29 of ../shared/realcloud (its fake driver keeps no data).
 """
@@ -15,7 +17,7 @@ from aiohttp import web
 
 from ..cloud import Cloud
 from ..routes import add_resource, add_root
-from . import misc, snapshots, volumes
+from . import attachments_api, misc, snapshots, volumes
 from .service import Volume
 
 PREFIX = "/volume"
@@ -47,3 +49,4 @@ def setup(app: web.Application, cloud: Cloud) -> None:
     quota = add_resource(r, f"{base}/os-quota-sets", show=misc.show_quotas,
                          update=misc.update_quotas, key="target_id")
     r.add_get(f"{quota}/defaults", misc.default_quotas)
+    attachments_api.setup(r, base)

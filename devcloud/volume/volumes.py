@@ -8,6 +8,7 @@ import uuid
 from aiohttp import web
 
 from ..errors import CloudError
+from . import legacy_actions
 from .api import (
     accepted,
     body_of,
@@ -239,7 +240,8 @@ def _set_bootable(request, service, vol: dict, args) -> None:
     service.touch(vol, bootable=value in TRUE)
 
 
-ACTIONS = {"os-extend": (_extend, 202), "os-set_bootable": (_set_bootable, 200)}
+ACTIONS = {"os-extend": (_extend, 202), "os-set_bootable": (_set_bootable, 200),
+           **legacy_actions.ACTIONS}
 
 
 @cinder
@@ -256,6 +258,8 @@ async def volume_action(request):
                               "and Content-Type header and try again.")
     name, args = next(iter(body.items()))
     handler, status = ACTIONS[name]
-    handler(request, service, vol, args)
+    answer = handler(request, service, vol, args)
+    if answer is not None:
+        return json_response(answer, status=status)
     return accepted() if status == 202 else web.Response(status=status,
                                                          content_type="application/json")
