@@ -21,13 +21,18 @@ def handle(body) -> set[str]:
         from networks import pollstate as networks_poll
 
         networks_poll.kick()
+    if "volumes" in polls:
+        from volumes import pollstate as volumes_poll
+
+        volumes_poll.kick()
     if polls:
         client().set(key("last_message"), time.time())
         _poll_now(polls)
     return polls
 
 
-TASKS = {"servers": "vms.tasks.poll", "networks": "networks.tasks.poll"}
+TASKS = {"servers": "vms.tasks.poll", "networks": "networks.tasks.poll",
+         "volumes": "volumes.tasks.poll"}
 DEBOUNCE_MS = 200
 
 

@@ -4,7 +4,9 @@ and whether the listener is alive.
 
 One listener process (`manage.py listen_notifications`) reads a durable queue of its own
 bound to the `nova` exchange's `versioned_notifications.*` topic (Nova's versioned
-notifications) and the `neutron` exchange's `notifications.*` (Neutron's). It does not
+notifications), the `neutron` exchange's `notifications.*` (Neutron's) and Cinder's
+control exchange's `notifications.*` (`openstack`, oslo.messaging's default, which Cinder
+keeps; CINDER_EXCHANGE for a deployment that sets its own). It does not
 build rows from the payloads: a notification kicks the poller whose list it changes, and
 its task is sent at once (not waiting for beat's next second), and the poll's one list
 call publishes the changed rows: the same events, with the same permissions and rendering,
@@ -17,6 +19,8 @@ here, and this module never import each other.
                                                 ports and floating IPs) and the networks poll
     network.*, subnet.*, router.*, security_group.* (Neutron, .end and router.interface.*)
                                               → the networks poll
+    volume.*.end, snapshot.*.end (Cinder)     → the volumes poll (its list publishes the
+                                                rows, as polling alone)
 
 While the listener is alive (a heartbeat in Redis, renewed every second while it is
 connected to the bus, lapsing after HEARTBEAT_TTL), the pollers' quiet interval becomes
@@ -37,13 +41,16 @@ from django.conf import settings
 from portal.redisconn import client
 
 log = logging.getLogger(__name__)
+CINDER_EXCHANGE = getattr(settings, "NOTIFICATIONS_CINDER_EXCHANGE", "openstack")
 HEARTBEAT_TTL = 15  # seconds without a heartbeat before the pollers take over again
 RECONCILE = 60.0    # the pollers' quiet interval while notifications arrive
 # exchange → the routing keys of its notification topic (oslo.messaging: <topic>.<priority>)
 BINDINGS = {"nova": ("versioned_notifications.info", "versioned_notifications.error"),
-            "neutron": ("notifications.info", "notifications.error")}
+            "neutron": ("notifications.info", "notifications.error"),
+            CINDER_EXCHANGE: ("notifications.info", "notifications.error")}
 NETWORK_KINDS = ("network.", "subnet.", "router.", "security_group.", "port.", "floatingip.")
 SERVER_KINDS = ("port.", "floatingip.")
+VOLUME_KINDS = ("volume.", "snapshot.")
 
 
 def key(name: str) -> str:
@@ -82,7 +89,8 @@ def message(body) -> dict:
 
 
 def wanted(event_type: str) -> set[str]:
-    """Which polls a notification of this type calls for ({"servers", "networks"})."""
+    """Which polls a notification of this type calls for ({"servers", "networks",
+    "volumes"})."""
     polls = set()
     if event_type.startswith("instance."):
         polls.add("servers")
@@ -91,6 +99,8 @@ def wanted(event_type: str) -> set[str]:
         polls.add("networks")
     if ended and event_type.startswith(SERVER_KINDS):
         polls.add("servers")
+    if event_type.endswith(".end") and event_type.startswith(VOLUME_KINDS):
+        polls.add("volumes")
     return polls
 
 

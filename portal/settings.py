@@ -169,6 +169,10 @@ POLL_QUIET_INTERVAL = float(os.environ.get("PORTAL_POLL_QUIET_INTERVAL", "1"))
 # pollers only reconcile while it does (portal/notifications.py). Empty: polling alone.
 NOTIFICATIONS_URL = os.environ.get("PORTAL_NOTIFICATIONS_URL", "")
 NOTIFICATIONS_QUEUE = os.environ.get("PORTAL_NOTIFICATIONS_QUEUE", "stackport-notifications")
+# Cinder sends to its control exchange: oslo.messaging's default "openstack" unless the
+# deployment sets [DEFAULT] control_exchange in cinder.conf.
+NOTIFICATIONS_CINDER_EXCHANGE = os.environ.get("PORTAL_NOTIFICATIONS_CINDER_EXCHANGE",
+                                               "openstack")
 # One queue per deployment sharing a Redis (test runs side by side use their own).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PORTAL_CELERY_QUEUE", "celery")
 # Beat's scheduler touches a heartbeat file after each tick (the beat healthcheck).

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 MV = "3.60"
 PREFIX = "stackport:volumes:poll:"
 LEASE = 10
+# statuses a volume rests in; any other is a transition the next tick must follow
+STABLE = ("available", "in-use", "error", "error_deleting", "error_extending")
 
 
 def _digest(vol: dict) -> str:
@@ -115,4 +117,5 @@ def poll(conn, redis) -> dict:
     pipe.set(PREFIX + "primed", 1)
     pipe.execute()
     return {"polled": True, "volumes": len(volumes), "changed": len(changed),
-            "gone": len(gone)}
+            "gone": len(gone), "transitional": bool(still) or any(
+                v.get("status") not in STABLE for v in volumes)}

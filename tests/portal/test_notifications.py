@@ -75,6 +75,10 @@ def test_what_each_notification_calls_for():
     assert notifications.wanted("router.interface.create") == {"networks"}
     assert notifications.wanted("floatingip.update.end") == {"networks", "servers"}
     assert notifications.wanted("scheduler.select_destinations.end") == set()
+    assert notifications.wanted("volume.create.end") == {"volumes"}
+    assert notifications.wanted("volume.attach.end") == {"volumes"}
+    assert notifications.wanted("snapshot.delete.end") == {"volumes"}
+    assert notifications.wanted("volume.create.start") == set()
 
 
 def test_real_neutron_notifications_kick_the_polls(listener, cloud):
