@@ -41,7 +41,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--compute-hosts", type=int, default=1,
                    help="compute hosts (default 1: devcloud; more are idle compute01 ...)")
     p.add_argument("--notifications", default="", metavar="URL",
-                   help="send Neutron's notifications to this bus (rabbit://user:pass@host:5672/)")
+                   help="send Nova's, Neutron's and Cinder's notifications to this bus (rabbit://user:pass@host:5672/)")
     return p.parse_args(argv)
 
 

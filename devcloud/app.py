@@ -138,9 +138,10 @@ def build_app(cloud: Cloud) -> web.Application:
     if cloud.config.notifications:
         from . import notifications
 
-        # Innermost: it sees the answer the handler gave, before errors are rendered.
-        chain.append(notifications.middleware(notifications.Notifier(
-            cloud.config.notifications)))
+        # one notifier for every service (compute and volume reach it as cloud.notifier);
+        # Neutron's middleware innermost: it sees the answer before errors are rendered
+        cloud.notifier = notifications.Notifier(cloud.config.notifications)
+        chain.append(notifications.middleware(cloud.notifier))
     app = web.Application(
         middlewares=chain,
         client_max_size=64 * 1024 * 1024,

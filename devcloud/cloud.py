@@ -35,7 +35,7 @@ class Config:
     qemu: bool = False
     guests: str = "none"
     compute_hosts: int = 1  # devcloud/fleet.py: "devcloud" plus compute01 ... idle hosts
-    notifications: str = ""  # a bus to send Neutron's notifications to (notifications.py)
+    notifications: str = ""  # a bus to send Neutron's, Nova's and Cinder's notifications to
 
 
 @dataclass
@@ -48,6 +48,7 @@ class Cloud:
     calls: deque = field(default_factory=lambda: deque(maxlen=20000))
     faults: list = field(default_factory=list)
     services: dict = field(default_factory=dict)  # name -> service object (compute, network...)
+    notifier: object | None = None  # notifications.Notifier with --notifications, else None
 
     @property
     def base_url(self) -> str:

@@ -18,8 +18,9 @@ messagingv2 driver (captured on ../shared/realcloud's RabbitMQ):
 for network, subnet, port, router, floatingip, security_group, security_group_rule. A
 middleware watches the Neutron API's successful writes; a thread publishes (kombu is
 blocking; the API never waits for the bus, and a bus that is down loses notifications, as
-oslo.messaging's notifier does after its retries). Nova's versioned notifications are not
-sent (yet).
+oslo.messaging's notifier does after its retries). The same thread sends Nova's versioned
+notifications (compute/notify.py) and Cinder's (volume/notify.py), each to its own
+exchange and topic.
 """
 
 import json
@@ -51,7 +52,9 @@ def amqp_url(transport_url: str) -> str:
 
 
 class Notifier:
-    """Publishes from a thread of its own, in the order the API made the changes."""
+    """Publishes from a thread of its own, in the order the services made the changes:
+    Neutron's (this module), Nova's versioned ones (compute/notify.py) and Cinder's
+    (volume/notify.py), each to its service's exchange and topic."""
 
     def __init__(self, transport_url: str):
         self.url = amqp_url(transport_url)
@@ -60,35 +63,48 @@ class Notifier:
         self.thread.start()
 
     def notify(self, ctx, event_type: str, payload: dict) -> None:
-        msg = {"message_id": str(uuid.uuid4()), "publisher_id": PUBLISHER,
-               "event_type": event_type, "priority": "INFO", "payload": payload,
+        """One of Neutron's, from the API's request context."""
+        self.send(exchange="neutron", topic="notifications", publisher=PUBLISHER,
+                  event_type=event_type, payload=payload, context=context(ctx))
+
+    def send(self, *, exchange: str, topic: str, publisher: str, event_type: str,
+             payload: dict, context: dict, priority: str = "INFO") -> None:
+        """Queue one for `exchange`, routing key <topic>.<priority> (oslo.messaging's)."""
+        msg = {"message_id": str(uuid.uuid4()), "publisher_id": publisher,
+               "event_type": event_type, "priority": priority, "payload": payload,
                "timestamp": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
-               "_unique_id": uuid.uuid4().hex,
-               "_context_project_id": getattr(ctx, "project_id", None),
-               "_context_user_id": getattr(ctx, "user_id", None),
-               "_context_is_admin": bool(getattr(ctx, "is_admin", False))}
-        self.pending.put(msg)
+               "_unique_id": uuid.uuid4().hex, **context}
+        self.pending.put((exchange, f"{topic}.{priority.lower()}", msg))
 
     def _run(self) -> None:
         from kombu import Connection, Exchange
 
-        exchange = Exchange("neutron", type="topic", durable=False, auto_delete=False)
         while True:
-            msg = self.pending.get()
+            name, routing_key, msg = self.pending.get()
             try:
                 with Connection(self.url, connect_timeout=3) as conn:
-                    producer = conn.Producer(exchange=exchange, serializer="json")
+                    producer = conn.Producer(serializer="json")
                     while True:
+                        exchange = Exchange(name, type="topic", durable=False,
+                                            auto_delete=False)
                         producer.publish({"oslo.version": "2.0",
                                           "oslo.message": json.dumps(msg)},
-                                         routing_key="notifications.info", declare=[exchange],
-                                         retry=True, retry_policy={"max_retries": 2})
+                                         exchange=exchange, routing_key=routing_key,
+                                         declare=[exchange], retry=True,
+                                         retry_policy={"max_retries": 2})
                         try:
-                            msg = self.pending.get(timeout=30)
+                            name, routing_key, msg = self.pending.get(timeout=30)
                         except queue.Empty:
                             break
             except Exception as exc:  # noqa: BLE001 - a bus away: this one is lost
                 log.warning("notification %s not sent: %s", msg["event_type"], exc)
+
+
+def context(ctx) -> dict:
+    """The request context oslo.messaging puts beside the notification (_context_*)."""
+    return {"_context_project_id": getattr(ctx, "project_id", None),
+            "_context_user_id": getattr(ctx, "user_id", None),
+            "_context_is_admin": bool(getattr(ctx, "is_admin", False))}
 
 
 def _stored(request, coll: str, oid: str | None) -> dict | None:

@@ -12,7 +12,7 @@ import string
 import uuid
 
 from ..errors import CloudError
-from . import bootlog, flavors, instance_actions
+from . import bootlog, flavors, instance_actions, notify
 from .api import iso, iso_micro, now
 from .flows import FLOWS
 from .hosts import HOST
@@ -126,6 +126,12 @@ class Compute:
         server["updated_ts"] = stamp.timestamp()
         self.store.touch()
 
+    def volume_notification(self, server_id: str, event: str, volume_id: str) -> None:
+        """instance.volume_attach/detach.start/.end (the volume service says when)."""
+        server = self.store["servers"].get(server_id)
+        if server is not None:
+            notify.send(self, server, event, volume_id=volume_id)
+
     def record_action(self, server: dict, action: str, ctx, request_id: str) -> None:
         instance_actions.record(server, action, ctx, request_id)
 
@@ -186,6 +192,9 @@ class Compute:
                 return
             if fault and fault.startswith("No valid host"):
                 return self._fail(server, fault)  # nothing scheduled: no host, no ports
+            # nova-compute's build begins (the host chosen, not yet on the instance)
+            notify.send(self, server, "create.start", task_state=None,
+                        availability_zone="nova", updated_at=None)
             self.touch(server, host=HOST, availability_zone="nova", task_state="networking")
         if server["task_state"] == "networking":
             if not server.get("has_ports"):
@@ -213,6 +222,7 @@ class Compute:
         self.touch(server, vm_state="active", task_state=None, power_state=POWER_RUNNING,
                    launched_at=iso_micro(now()))
         self.finish_actions(server)
+        notify.send(self, server, "create.end")
         self.push_console(server)
 
     def _allocate_ports(self, server: dict) -> None:
@@ -243,6 +253,7 @@ class Compute:
         if flow.get("name") == "createImage":
             self.delete_image(flow["args"].get("image_id"))
         self.touch(server, task_state="deleting")
+        notify.send(self, server, "delete.start")
         self._spawn(self._delete(server["id"]))
 
     async def _delete(self, server_id: str) -> None:
@@ -250,9 +261,11 @@ class Compute:
         server = self.store["servers"].get(server_id)
         if server is None or server.get("deleted"):
             return
+        notify.send(self, server, "shutdown.start")
         if self.guests:
             await self.guests.delete(server_id)       # qemu ends, its files go
         self.network.release_server_ports(server_id)
+        notify.send(self, server, "shutdown.end")
         volumes = self.cloud.services.get("volume")
         if volumes is not None:
             volumes.server_gone(server_id)   # detached; delete_on_termination ones deleted
@@ -261,10 +274,15 @@ class Compute:
             consoles.detach(server_id)
         self.touch(server, vm_state="deleted", task_state=None, power_state=POWER_NOSTATE,
                    deleted=True, has_ports=False, terminated_at=iso_micro(now()))
+        notify.send(self, server, "delete.end")
 
     # --- power actions -------------------------------------------------------
     def begin_action(self, server: dict, task_state: str) -> None:
         self.touch(server, task_state=task_state)
+        # a reboot's start says reboot_pending(_hard): the compute manager's next step
+        pending = {"task_state": task_state.replace("rebooting", "reboot_pending")} \
+            if task_state.startswith("rebooting") else {}
+        notify.send(self, server, f"{notify.POWER_ACTIONS[task_state]}.start", **pending)
         self._spawn(self._finish_action(server["id"]))
 
     async def _finish_action(self, server_id: str) -> None:
@@ -297,6 +315,7 @@ class Compute:
             self.touch(server, vm_state="active", task_state=None, power_state=POWER_RUNNING)
             server["console_suffix"] = None
         self.finish_actions(server)
+        notify.send(self, server, f"{notify.POWER_ACTIONS[task]}.end")
         self.push_console(server)
 
     # --- day-2 actions (flows.py) ----------------------------------------------
@@ -310,13 +329,15 @@ class Compute:
             task, hook = flow.steps[0]
             changes = {"task_state": task, **((hook and hook(self, server, args)) or {})}
         self.touch(server, **changes)
+        notify.send(self, server, *notify.flow_events(name, "begin"))
         self._spawn(self._run_flow(server["id"]))
 
     async def _run_flow(self, server_id: str) -> None:
         server = self._live(server_id)
         if server is None or not server.get("flow"):
             return
-        flow, args = FLOWS[server["flow"]["name"]], server["flow"]["args"]
+        name = server["flow"]["name"]
+        flow, args = FLOWS[name], server["flow"]["args"]
         tasks = [task for task, _ in flow.steps]
         pause = max(0.2, self.cloud.config.build_delay * 0.5) / max(1, len(tasks))
         start = tasks.index(server["task_state"]) + 1 if server["task_state"] in tasks else 0
@@ -326,6 +347,7 @@ class Compute:
             if server is None:
                 return
             self.touch(server, task_state=task, **((hook and hook(self, server, args)) or {}))
+            notify.send(self, server, *notify.flow_events(name, task))
         await asyncio.sleep(pause)
         server = self._live(server_id)
         if server is None:
@@ -338,6 +360,7 @@ class Compute:
         server.pop("flow", None)
         self.touch(server, task_state=None, **changes)
         self.finish_actions(server)
+        notify.send(self, server, *notify.flow_events(name, "end"))
         self.push_console(server)
 
     def flow_pending(self, server: dict) -> str | None:

@@ -11,14 +11,10 @@ import asyncio
 import uuid
 
 from ..errors import CloudError
+from . import notify
 from .api import stamp
+from .defaults import AZ, DEFAULT_TYPE, HOST, SERVICE_UUID  # noqa: F401 - the service's
 
-AZ = "nova"
-HOST = "devcloud@fake#fake"  # os-vol-host-attr:host: host@backend#pool
-DEFAULT_TYPE = {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, "devcloud/volume-type/__DEFAULT__")),
-                "name": "__DEFAULT__", "is_public": True, "description": "Default Volume Type",
-                "extra_specs": {}, "os-volume-type-access:is_public": True}
-SERVICE_UUID = str(uuid.uuid5(uuid.NAMESPACE_URL, "devcloud/cinder-volume"))
 # Cinder's defaults (cinder.conf [DEFAULT] quota_*), what the real cloud answers
 DEFAULT_QUOTAS = {"volumes": 10, "per_volume_gigabytes": -1, "snapshots": 10,
                   "gigabytes": 1000, "backups": 10, "backup_gigabytes": 1000,
@@ -135,15 +131,18 @@ class Volume:
                "fail": spec.get("fail")}
         self.volumes[vol["id"]] = vol
         self.store.touch()
+        notify.volume(self, vol, "create.start")
         self._spawn(self._settle_volume(vol["id"]))
         return vol
 
     def extend(self, vol: dict, new_size: int) -> None:
         self.touch(vol, status="extending", pending_size=new_size)
+        notify.volume(self, vol, "resize.start")
         self._spawn(self._settle_volume(vol["id"]))
 
     def delete(self, vol: dict) -> None:
         self.touch(vol, status="deleting")
+        notify.volume(self, vol, "delete.start")
         self._spawn(self._settle_volume(vol["id"]))
 
     async def _settle_volume(self, volume_id: str) -> None:
@@ -154,12 +153,16 @@ class Volume:
             return
         if vol["status"] == "creating":
             self.touch(vol, status="error" if vol.pop("fail", None) else "available")
+            notify.volume(self, vol, "create.end" if vol["status"] == "available"
+                          else "create.error")
         elif vol["status"] == "extending":
             self.touch(vol, status="in-use" if vol["attachments"] else "available",
                        size=vol.pop("pending_size", vol["size"]))
+            notify.volume(self, vol, "resize.end")
         elif vol["status"] == "deleting":
             del self.volumes[volume_id]
             self.store.touch()
+            notify.volume(self, vol, "delete.end", status="deleted")
 
     def create_snapshot(self, ctx, vol: dict, spec: dict) -> dict:
         snap = {"id": str(uuid.uuid4()), "created_at": stamp(), "updated_at": None,
@@ -169,11 +172,13 @@ class Volume:
                 "project_id": ctx.project_id}
         self.snapshots[snap["id"]] = snap
         self.store.touch()
+        notify.snapshot(self, snap, "create.start")
         self._spawn(self._settle_snapshot(snap["id"]))
         return snap
 
     def delete_snapshot(self, snap: dict) -> None:
         self.touch(snap, status="deleting")
+        notify.snapshot(self, snap, "delete.start")
         self._spawn(self._settle_snapshot(snap["id"]))
 
     async def _settle_snapshot(self, snapshot_id: str) -> None:
@@ -183,9 +188,11 @@ class Volume:
             return
         if snap["status"] == "creating":
             self.touch(snap, status="available")
+            notify.snapshot(self, snap, "create.end")
         elif snap["status"] == "deleting":
             del self.snapshots[snapshot_id]
             self.store.touch()
+            notify.snapshot(self, snap, "delete.end", status="deleted")
 
     # --- attachments (Nova's side calls these) ------------------------------------------
     def reserve(self, vol: dict, server: dict, device: str) -> dict:
@@ -207,6 +214,8 @@ class Volume:
         vol = self.volumes.get(volume_id)
         if vol is None or vol["status"] != "reserved":
             return
+        self._nova_event(vol["pending_attachment"], "volume_attach.start")
+        notify.volume(self, vol, "attach.start", publisher_host=notify.BACKEND)
         self.touch(vol, status="attaching")
         await asyncio.sleep(self.delay * 0.3)
         vol = self.volumes.get(volume_id)
@@ -216,9 +225,15 @@ class Volume:
         attachment["attached_at"] = stamp()
         vol["attachments"].append(attachment)
         self.touch(vol, status="in-use")
+        notify.volume(self, vol, "attach.end", publisher_host=notify.API_HOST)
+        self._nova_event(attachment, "volume_attach.end")
 
     def begin_detach(self, vol: dict, server_id: str) -> None:
         self.touch(vol, status="detaching")
+        held = [a for a in vol["attachments"] if a["server_id"] == server_id]
+        if held:
+            self._nova_event(held[0], "volume_detach.start")
+        notify.volume(self, vol, "detach.start", publisher_host=notify.BACKEND)
         self._spawn(self._disconnect(vol["id"], server_id))
 
     async def _disconnect(self, volume_id: str, server_id: str) -> None:
@@ -226,7 +241,10 @@ class Volume:
         vol = self.volumes.get(volume_id)
         if vol is None:
             return
+        held = [a for a in vol["attachments"] if a["server_id"] == server_id]
         self.drop_attachment(vol, server_id)
+        if held:
+            self._nova_event(held[0], "volume_detach.end")
 
     def drop_attachment(self, vol: dict, server_id: str) -> None:
         vol["attachments"] = [a for a in vol["attachments"] if a["server_id"] != server_id]
@@ -234,6 +252,13 @@ class Volume:
         if pending and pending["server_id"] == server_id:
             vol.pop("pending_attachment")
         self.touch(vol, status="in-use" if vol["attachments"] else "available")
+        notify.volume(self, vol, "detach.end", publisher_host=notify.API_HOST)
+
+    def _nova_event(self, attachment: dict, event: str) -> None:
+        """nova-compute's instance.volume_attach/detach around Cinder's own."""
+        compute = self.cloud.services.get("compute")
+        if compute is not None and self.cloud.notifier is not None:
+            compute.volume_notification(attachment["server_id"], event, attachment["id"])
 
     def server_gone(self, server_id: str) -> None:
         """The server was deleted: Nova detaches its volumes (and deletes the ones it was
