@@ -1,33 +1,32 @@
-"""The notification listener against the real cloud's RabbitMQ (Nova and Neutron send
-versioned notifications there, driver messagingv2): a network made and a port made with
-openstacksdk reach the listener as Neutron's own notifications and kick the networks and
-servers polls; while it listens the pollers only reconcile, and when it stops they take
-over again by themselves, as its --status says."""
+"""The notification listener on both clouds: on the real cloud's RabbitMQ (Nova, Neutron
+and Cinder send their notifications there, driver messagingv2), or on devcloud started with
+--notifications on a RabbitMQ virtual host of the module's own (so neither the real
+cloud's traffic nor another run's devcloud reaches the listener): a network, a port, a
+volume and a server made with openstacksdk reach the listener as the services' own
+notifications and kick the networks, servers and volumes polls; while it listens the
+pollers only reconcile, and when it stops they take over again by themselves, as its
+--status says."""
 
 import json
-import socket
 import threading
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from kombu import Connection
 
+from devcloud import testing
 from networks import pollstate as networks_poll
 from portal import notifications
 from portal.management.commands import listen_notifications
+from tests import bus
+from tests.conftest import DEVCLOUD_ACCOUNTS, CloudTarget
 from vms import pollstate as vms_poll
+from volumes import pollstate as volumes_poll
 
-BUS = "rabbit://guest:guest@127.0.0.1:5672/"
-
-
-def bus_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5672), timeout=1).close()
-        return True
-    except OSError:
-        return False
+BUS = bus.SHARED
 
 
 def wait_for(predicate, seconds: float = 20) -> bool:
@@ -39,13 +38,36 @@ def wait_for(predicate, seconds: float = 20) -> bool:
     return predicate()
 
 
+@pytest.fixture(scope="module")
+def notifying(cloud, tmp_path_factory):
+    """A cloud that sends its notifications to a bus, and the bus: the real cloud and its
+    RabbitMQ, or a devcloud of the module's own started with --notifications on a virtual
+    host of its own."""
+    if not bus.reachable():
+        pytest.skip("no RabbitMQ at 127.0.0.1:5672 (the real cloud's bus)")
+    if not cloud.is_devcloud:
+        yield SimpleNamespace(url=BUS, cloud=cloud)
+        return
+    if not bus.can_make_vhosts():
+        pytest.skip("a devcloud's notifications need a RabbitMQ virtual host (rabbitmqctl)")
+    with bus.vhost() as url, testing.running(
+            tmp_path_factory.mktemp("devcloud-bus") / "state", "--build-delay", "0.5",
+            "--notifications", url) as running:
+        yield SimpleNamespace(url=url, cloud=CloudTarget(
+            name="devcloud", auth_url=running.auth_url, clouds_yaml=running.clouds_yaml,
+            service_cloud="devcloud-portal", accounts=DEVCLOUD_ACCOUNTS, devcloud=running))
+
+
 @pytest.fixture
 def listener(request, settings):
-    """listen_notifications in a thread, on a queue of the test's own (deleted after)."""
-    if not bus_reachable():
+    """listen_notifications in a thread, on a queue of the test's own (deleted after), on
+    the `notifying` cloud's bus when the test uses one."""
+    if not bus.reachable():
         pytest.skip("no RabbitMQ at 127.0.0.1:5672 (the real cloud's bus)")
+    url = request.getfixturevalue("notifying").url \
+        if "notifying" in request.fixturenames else BUS
     queue = f"stackport-test-{uuid.uuid4().hex[:8]}"
-    settings.NOTIFICATIONS_URL = BUS
+    settings.NOTIFICATIONS_URL = url
     notifications.stopped()
     command = listen_notifications.Command()
     thread = threading.Thread(target=command.handle, kwargs={
@@ -55,7 +77,7 @@ def listener(request, settings):
     yield thread
     command.running = False
     thread.join(timeout=10)
-    with Connection(notifications.amqp_url(BUS)) as conn:
+    with Connection(notifications.amqp_url(url)) as conn:
         conn.channel().queue_delete(queue)
 
 
@@ -81,10 +103,8 @@ def test_what_each_notification_calls_for():
     assert notifications.wanted("volume.create.start") == set()
 
 
-def test_real_neutron_notifications_kick_the_polls(listener, cloud):
-    if cloud.is_devcloud:
-        pytest.skip("devcloud sends no notifications to this bus: the real cloud's test")
-    alice = cloud.connect("alice")
+def test_neutron_notifications_kick_the_polls(notifying, listener):
+    alice = notifying.cloud.connect("alice")
     # Nothing due for a while: only a notification can make a poll due now.
     networks_poll.polled(time.time() + 300)
     vms_poll.succeeded(time.time() + 300, transitional=False)
@@ -121,27 +141,61 @@ def test_polling_reconciles_while_listening_and_takes_over_when_it_stops(listene
     assert code.value.code == 1 and json.loads(capsys.readouterr().out)["mode"] == "polling"
 
 
-@pytest.mark.devcloud_only(reason="starts a devcloud of its own that sends to the bus")
-def test_devcloud_sends_neutrons_notifications_in_the_real_ones_shape(tmp_path, listener):
+def test_nova_and_cinder_notifications_kick_the_servers_and_volumes_polls(notifying,
+                                                                         listener):
+    """A volume made (Cinder's volume.create.end) kicks the volumes poll; a server booted
+    (Nova's instance.create.*) the servers poll, and its delete (instance.delete.end)
+    again."""
+    alice = notifying.cloud.connect("alice")
+    tag = uuid.uuid4().hex[:6]
+    volumes_poll.polled(time.time() + 300, transitional=False)
+    vol = alice.block_storage.create_volume(size=1, name=f"nt-vol-{tag}")
+    try:
+        assert wait_for(lambda: volumes_poll.due(time.time())), \
+            "volume.create.end did not kick the volumes poll"
+        alice.block_storage.wait_for_status(vol, "available", wait=60)
+    finally:
+        alice.block_storage.delete_volume(vol, ignore_missing=True)
+    net = alice.network.create_network(name=f"nt-{tag}")
+    try:
+        alice.network.create_subnet(network_id=net.id, cidr="10.79.0.0/24", ip_version=4)
+        flavor = min(alice.compute.flavors(), key=lambda f: (f.ram, f.vcpus))
+        image = next(i for i in alice.image.images() if i.status == "active")
+        vms_poll.succeeded(time.time() + 300, transitional=False)
+        server = alice.compute.create_server(name=f"nt-{tag}", flavor_id=flavor.id,
+                                             image_id=image.id, networks=[{"uuid": net.id}])
+        try:
+            assert wait_for(lambda: time.time() >= vms_poll.next_at(), 60), \
+                "instance.create.* did not kick the servers poll"
+            alice.compute.wait_for_server(server, status="ACTIVE", wait=120)
+            vms_poll.succeeded(time.time() + 300, transitional=False)
+            alice.compute.delete_server(server)
+            assert wait_for(lambda: time.time() >= vms_poll.next_at(), 60), \
+                "instance.delete.* did not kick the servers poll"
+            alice.compute.wait_for_delete(server, wait=120)
+        finally:
+            alice.compute.delete_server(server, ignore_missing=True)
+    finally:
+        for port in alice.network.ports(network_id=net.id):
+            if not port.device_owner.startswith("network:"):
+                alice.network.delete_port(port, ignore_missing=True)
+        alice.network.delete_network(net, ignore_missing=True)
+
+
+@pytest.mark.devcloud_only(reason="reads what the module's devcloud sends to its bus")
+def test_devcloud_sends_neutrons_notifications_in_the_real_ones_shape(notifying, listener):
     """devcloud --notifications URL: the same exchange, routing key, envelope, event types
     and payload keys as the real Neutron's (captured on ../shared/realcloud), and the
     listener kicks the networks poll from them as from the real ones."""
-    import openstack
-    from openstack.config import loader
-
-    from devcloud import testing
-
     probe = f"stackport-probe-{uuid.uuid4().hex[:8]}"
     got = []
-    with Connection(notifications.amqp_url(BUS)) as conn, \
-            testing.running(tmp_path / "state", "--notifications", BUS) as running:
+    with Connection(notifications.amqp_url(notifying.url)) as conn:
         channel = conn.channel()
         queue = __import__("kombu").Queue(probe, exclusive=True, auto_delete=True).bind(
             channel)
         queue.declare()
         queue.bind_to(exchange="neutron", routing_key="notifications.info")
-        config = loader.OpenStackConfig(config_files=[str(running.clouds_yaml)])
-        demo = openstack.connection.Connection(config=config.get_one(cloud="devcloud-demo"))
+        demo = notifying.cloud.connect("demo")
         networks_poll.polled(time.time() + 300)
         net = demo.network.create_network(name=f"nd-{uuid.uuid4().hex[:6]}")
         assert wait_for(lambda: networks_poll.due(time.time())), \
