@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from openstack import exceptions as os_exc
 
 from portal import reads
+from portal.catalog import has_block_storage
 from portal.cloud import gather
 
 from . import inventory, kolla_globals, topology
@@ -36,7 +37,7 @@ CAPACITY_CLASSES = (("VCPU", "vCPUs", ""), ("MEMORY_MB", "RAM", "MiB"),
 
 def has_cinder(conn) -> bool:
     """Whether the catalog (in the token, no call) has block storage."""
-    return conn.has_service("block-storage")
+    return has_block_storage(conn)
 
 
 # --- the services ----------------------------------------------------------------------

@@ -1,11 +1,16 @@
 """python -m devcloud [--host H] [--port 5000] [--console-port 6080] [--spice-port 6082]
                       [--state-dir DIR]
                       [--clouds-yaml FILE] [--build-delay S] [--reset] [--qemu] [--guests tiny]
+                      [--no-volume]
+
+DEVCLOUD_SERVICES=compute,network,... (the services to serve; default all) leaves out the
+optional ones not named, as --no-volume leaves out Cinder.
 """
 
 import argparse
 import asyncio
 import logging
+import os
 import shutil
 import signal
 from pathlib import Path
@@ -13,7 +18,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .app import build_app
-from .cloud import Cloud, Config
+from .cloud import OPTIONAL, Cloud, Config
 from .clouds_yaml import write as write_clouds_yaml
 from .store import Store
 
@@ -42,7 +47,21 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="compute hosts (default 1: devcloud; more are idle compute01 ...)")
     p.add_argument("--notifications", default="", metavar="URL",
                    help="send Nova's, Neutron's and Cinder's notifications to this bus (rabbit://user:pass@host:5672/)")
+    p.add_argument("--no-volume", action="store_true",
+                   help="no Cinder: none in the catalog, /volume answers 404")
     return p.parse_args(argv)
+
+
+def left_out(args: argparse.Namespace, environ=os.environ) -> tuple:
+    """The optional services not served: --no-volume, or those DEVCLOUD_SERVICES (a comma
+    list of service names or catalog types) does not name."""
+    out = {"volume"} if args.no_volume else set()
+    named = environ.get("DEVCLOUD_SERVICES", "").strip()
+    if named:
+        wanted = {n.strip().lower() for n in named.split(",") if n.strip()}
+        aliases = {"volume": {"volume", "volumev3", "block-storage", "cinder"}}
+        out |= {s for s in OPTIONAL if not wanted & aliases[s]}
+    return tuple(sorted(out))
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -52,7 +71,8 @@ async def serve(args: argparse.Namespace) -> None:
                     console_port=args.console_port, spice_port=args.spice_port,
                     state_dir=args.state_dir, build_delay=args.build_delay,
                     qemu=args.qemu, guests=args.guests,
-                    compute_hosts=args.compute_hosts, notifications=args.notifications)
+                    compute_hosts=args.compute_hosts, notifications=args.notifications,
+                    left_out=left_out(args))
     # Signals first: a stop that arrives while services start must still save the state.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -78,7 +98,9 @@ async def serve(args: argparse.Namespace) -> None:
         if hasattr(service, "start"):
             await service.start()
     saver = asyncio.create_task(store.saver())
-    print(f"devcloud: Keystone at {auth_url}, clouds.yaml at {args.clouds_yaml}", flush=True)
+    without = f" (without: {', '.join(config.left_out)})" if config.left_out else ""
+    print(f"devcloud: Keystone at {auth_url}, clouds.yaml at {args.clouds_yaml}{without}",
+          flush=True)
 
     await stop.wait()
     saver.cancel()

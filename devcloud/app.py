@@ -151,5 +151,7 @@ def build_app(cloud: Cloud) -> web.Application:
     # Order matters: later services look up earlier ones in cloud.services.
     for module in (identity, image, network, volume, compute, placement, consoles, guests,
                    admin):
+        if module is volume and not cloud.config.serves("volume"):
+            continue   # no routes: its paths answer Cinder's 404, no catalog entry names it
         module.setup(app, cloud)
     return app

@@ -21,6 +21,9 @@ SERVICES = (
     ("placement", "/placement", "placement", "placement"),
     ("volume", "/volume", "volumev3", "cinderv3"),
 )
+# What a cloud may leave out of its catalog (a cloud without Cinder is a common one):
+# `--no-volume`, or DEVCLOUD_SERVICES naming the services served.
+OPTIONAL = ("volume",)
 
 
 @dataclass
@@ -36,6 +39,10 @@ class Config:
     guests: str = "none"
     compute_hosts: int = 1  # devcloud/fleet.py: "devcloud" plus compute01 ... idle hosts
     notifications: str = ""  # a bus to send Neutron's, Nova's and Cinder's notifications to
+    left_out: tuple = ()  # OPTIONAL services not served: not in the catalog, their paths 404
+
+    def serves(self, service: str) -> bool:
+        return service not in self.left_out
 
 
 @dataclass

@@ -3,6 +3,8 @@ not (yet) routed is left out, so the layout never breaks on a missing page."""
 
 from django.urls import NoReverseMatch, reverse
 
+from .catalog import has_block_storage
+
 # (section, [(label, url name, who sees it)]) — who: "all", "admin", "helpdesk", or
 # "block-storage": everyone, when the catalog has Cinder (read from the token, no call)
 SECTIONS = [
@@ -36,7 +38,7 @@ def _has_block_storage(request) -> bool:
     if actor is None:
         return False
     try:
-        return bool(actor.conn.has_service("block-storage"))
+        return has_block_storage(actor.conn)
     except Exception:  # noqa: BLE001 (a menu never breaks the page)
         return False
 

@@ -14,6 +14,7 @@ import logging
 from openstack import exceptions as os_exc
 
 from . import reads
+from .catalog import has_block_storage
 from .cloud import gather
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def overview(actor) -> dict:
     conn, project_id = actor.conn, actor.project_id
     calls = {"limits": lambda: _limits(conn), "keypairs": lambda: _keypairs(conn),
              "network": lambda: _network_usage(conn, project_id)}
-    if conn.has_service("block-storage"):
+    if has_block_storage(conn):
         calls["volume"] = lambda: _volume_usage(conn, project_id)
     found = gather(**{name: _answer(fn) for name, fn in calls.items()})
     (limits, error), (keypairs, kp_error) = found.pop("limits"), found.pop("keypairs")

@@ -23,6 +23,7 @@ from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
 from portal import reads
+from portal.catalog import has_block_storage
 from portal.cloud import service_connection
 from portal.events import publish
 from portal.redisconn import client
@@ -59,7 +60,7 @@ def tick(conn=None) -> dict:
         return {"polled": False, "reason": "another poll is running"}
     try:
         conn = conn or service_connection()
-        if not conn.has_service("block-storage"):
+        if not has_block_storage(conn):
             return {"polled": False, "reason": "no block storage"}
         return poll(conn, redis)
     except (os_exc.SDKException, ks_exc.ClientException) as exc:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 
 from portal.access import ChangeRequiredMixin, LoginRequiredMixin
+from portal.catalog import has_block_storage
 from portal.converters import id_param
 from portal.errors import CloudRefused
 from portal.generic import ActorMixin, CloudActionView, CloudDeleteView, CloudFormView
@@ -19,13 +20,14 @@ from .forms import AttachForm, BootableForm, CreateForm, EditForm, ExtendForm, S
 
 class CinderRequired:
     """A cloud whose catalog has no block storage has no volumes pages (the menu hides
-    them too): 404 before anything is asked."""
+    them too): before anything is asked, a 404 that says why, so an operator who typed
+    /volumes/ learns the catalog lacks Cinder rather than that a page is missing."""
 
     def dispatch(self, request, *args, **kwargs):
         actor = getattr(request, "actor", None)
         if actor is not None and getattr(request, "cloud_user", None) and \
-                not actor.conn.has_service("block-storage"):
-            raise Http404("This cloud has no block storage service.")
+                not has_block_storage(actor.conn):
+            return render(request, "volumes/no_cinder.html", status=404)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -156,7 +158,7 @@ class ServerPanel(LoginRequiredMixin, ActorMixin, View):
     """The server detail's attached-volumes panel (htmx loads it after the page)."""
 
     def get(self, request, server_id):
-        if not self.actor.conn.has_service("block-storage"):
+        if not has_block_storage(self.actor.conn):
             return HttpResponse("")
         server = owned_server(self.actor, server_id)
         ctx = selectors.server_volumes(self.actor, server)
