@@ -1,9 +1,15 @@
 """What live pages cost the cloud, and how late a change made outside the portal reaches
-them, by polling alone:
+them, by polling alone or with the cloud's notifications:
 
     .venv/bin/python bench/live_cost.py                      # devcloud (its own)
     .venv/bin/python bench/live_cost.py --cloud realcloud    # ../shared/realcloud
-        [--samples 20] [--window 20] [--burst 100] [--building 100]
+        [--samples 20] [--window 20] [--burst 100] [--building 100] [--notifications]
+
+--notifications: `manage.py listen_notifications` runs beside the worker (the pollers then
+only reconcile, about once a minute, and Nova's, Neutron's and Cinder's notifications kick
+them). devcloud is started with --notifications on a RabbitMQ virtual host of the bench's
+own (the machine's RabbitMQ at 127.0.0.1:5672, rabbitmqctl: tests/bus.py); the real cloud
+uses its own bus.
 
 1. CLI change → browser row: servers stopped and started with openstacksdk (as the
    `openstack` CLI does), at random moments of the poll's second; latency = when a
@@ -35,7 +41,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -43,6 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import openstack  # noqa: E402
 import requests  # noqa: E402
 import vmsbench  # noqa: E402
+
+from tests import bus  # noqa: E402
 
 ROOT = vmsbench.ROOT
 TOKEN = "bench-metrics-" + "t" * 20
@@ -135,6 +143,24 @@ def real_stack(tmp: Path):
                 p.kill()
 
 
+@contextmanager
+def listening(env: dict, tmp: Path, url: str):
+    """manage.py listen_notifications on `url` until its --status says it listens."""
+    proc = subprocess.Popen([sys.executable, "manage.py", "listen_notifications"],
+                            cwd=ROOT, env=dict(env, PORTAL_NOTIFICATIONS_URL=url),
+                            stdout=open(tmp / "listener.log", "ab"), stderr=subprocess.STDOUT)
+    try:
+        wait(lambda: subprocess.run(
+            [sys.executable, "manage.py", "listen_notifications", "--status"],
+            cwd=ROOT, env=env, capture_output=True).returncode == 0, 30,
+            "listener listening", step=0.5)
+        time.sleep(2)  # the worker's next poll sets the reconciling pace
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
 class Cloud:
     """What the bench needs of either cloud: the demo user's connection, an admin's, a
     network to boot on, a way to keep servers building."""
@@ -176,7 +202,7 @@ class Cloud:
         self.demo.network.delete_network(self.net)
 
 
-def latency(c: Cloud, url: str, session, samples: int) -> None:
+def latency(c: Cloud, url: str, session, samples: int, mode: str) -> None:
     servers = [c.boot(f"{c.prefix}-lat{i}") for i in range(3)]
     for s in servers:
         c.demo.compute.wait_for_server(s, wait=120)
@@ -197,7 +223,7 @@ def latency(c: Cloud, url: str, session, samples: int) -> None:
                 60, f"{s.name} {want} row")
             from_request.append(arrived - sent)
             from_nova.append(arrived - shown)
-    print(f"CLI change → browser row, polling alone ({c.kind}, {samples} stop/start):")
+    print(f"CLI change → browser row, {mode} ({c.kind}, {samples} stop/start):")
     print(f"  from the request returning: {vmsbench.summary(from_request)}")
     print(f"  from Nova showing it:       {vmsbench.summary(from_nova)}")
     for s in servers:
@@ -216,7 +242,7 @@ def per_minute(url: str, session, listeners: int, window: float) -> dict[str, fl
     return {k: (after.get(k, 0) - before.get(k, 0)) * 60 / window for k in keys}
 
 
-def cost(c: Cloud, url: str, session, window: float, building: int) -> None:
+def cost(c: Cloud, url: str, session, window: float, building: int, mode: str) -> None:
     """Calls per minute with `building` servers building (0: a quiet cloud; measured
     before anything else, while no follow-up of the bench's own changes is running)."""
     rows = []
@@ -236,7 +262,7 @@ def cost(c: Cloud, url: str, session, window: float, building: int) -> None:
             still = sum(1 for s in c.mine() if s.status == "BUILD")
             rows[-1] = (*rows[-1][:4], f"({still} still building at the end)", rows[-1][5])
             c.build_delay(1)
-    print(f"Cloud calls per minute ({c.kind}, {window:.0f} s windows):")
+    print(f"Cloud calls per minute, {mode} ({c.kind}, {window:.0f} s windows):")
     for r in rows:
         who = "worker: " if WORKER_METRICS else ""
         print(f"  {r[0]:<13} {r[1]:>3} listeners: {who}Nova {r[2]:6.1f}/min, Neutron "
@@ -291,27 +317,36 @@ def main():
     ap.add_argument("--burst", type=int, default=None,
                     help="servers in one launch (default 100 on devcloud, 0 on the real "
                          "cloud, whose demo quota is 10)")
+    ap.add_argument("--notifications", action="store_true",
+                    help="the notification listener runs (devcloud sends to a bus)")
     args = ap.parse_args()
+    mode = "with notifications" if args.notifications else "polling alone"
     burst_count = args.burst if args.burst is not None else (
         100 if args.cloud == "devcloud" else 0)
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as es:
         tmp = Path(tmp)
+        bus_url = None
+        if args.notifications:
+            bus_url = es.enter_context(bus.vhost() if args.cloud == "devcloud"
+                                       else nullcontext(bus.SHARED))
         if args.cloud == "devcloud":
             (tmp / "prom").mkdir()
-            st = es.enter_context(vmsbench.stack(tmp, build_delay=1.0,
-                                                 PROMETHEUS_MULTIPROC_DIR=str(tmp / "prom"),
-                                                 **LIVE_ENV))
+            st = es.enter_context(vmsbench.stack(
+                tmp, build_delay=1.0, PROMETHEUS_MULTIPROC_DIR=str(tmp / "prom"),
+                devcloud_args=("--notifications", bus_url) if bus_url else (), **LIVE_ENV))
         else:
             st = es.enter_context(real_stack(tmp))
+        if bus_url:
+            es.enter_context(listening(st["env"], tmp, bus_url))
         url = st["url"]
         c = Cloud(args.cloud, st)
         try:
             session = vmsbench.login(url)
-            cost(c, url, session, args.window, 0)
+            cost(c, url, session, args.window, 0, mode)
             if args.samples:
-                latency(c, url, session, args.samples)
+                latency(c, url, session, args.samples, mode)
             if args.building and c.kind == "devcloud":
-                cost(c, url, session, args.window, args.building)
+                cost(c, url, session, args.window, args.building, mode)
             if burst_count:
                 burst(c, url, session, burst_count, args.cloud)
         finally:

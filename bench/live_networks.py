@@ -16,12 +16,11 @@ loopback (Redis db 14, flushed); everything made is deleted.
 import argparse
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,23 +31,6 @@ BUS = "rabbit://guest:guest@127.0.0.1:5672/"
 # (network id, "delete" for a removal, else "data-live-row" for a row)
 vmsbench.ROW = re.compile(r'<tr id="network-([0-9a-f-]{36})"[^>]*?'
                           r'(hx-swap-oob="delete"|data-live-row)')
-
-
-@contextmanager
-def listening(env: dict, tmp: Path):
-    proc = subprocess.Popen([sys.executable, "manage.py", "listen_notifications"],
-                            cwd=vmsbench.ROOT, env=dict(env, PORTAL_NOTIFICATIONS_URL=BUS),
-                            stdout=open(tmp / "listener.log", "ab"), stderr=subprocess.STDOUT)
-    try:
-        live_cost.wait(lambda: subprocess.run(
-            [sys.executable, "manage.py", "listen_notifications", "--status"],
-            cwd=vmsbench.ROOT, env=env, capture_output=True).returncode == 0, 30,
-            "listener listening", step=0.5)
-        time.sleep(2)  # the worker's next poll sets the reconciling pace
-        yield proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 def latency(conn, url: str, session, samples: int, label: str) -> None:
@@ -96,7 +78,7 @@ def main():
         session = vmsbench.login(st["url"])
         latency(conn, st["url"], session, args.samples, f"polling alone, {args.cloud}")
         if args.cloud == "realcloud":
-            with listening(st["env"], tmp):
+            with live_cost.listening(st["env"], tmp, BUS):
                 latency(conn, st["url"], session, args.samples,
                         f"with notifications, {args.cloud}")
 

@@ -70,15 +70,16 @@ def _wait_http(url: str, proc, timeout=30):
 
 @contextmanager
 def stack(tmp: Path, build_delay: float = 1.0, worker: bool = True,
-          database_url: str | None = None, **extra_env):
-    """devcloud + portal (+ worker/beat). Yields a dict with dc, url, env. The portal's
-    database is an SQLite file in tmp unless `database_url` names another."""
+          database_url: str | None = None, devcloud_args: tuple = (), **extra_env):
+    """devcloud (with `devcloud_args`, e.g. --notifications URL) + portal (+ worker/beat).
+    Yields a dict with dc, url, env. The portal's database is an SQLite file in tmp unless
+    `database_url` names another."""
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     with ExitStack() as es:
         dc = es.enter_context(testing.running(tmp / "devcloud", "--build-delay",
-                                              str(build_delay)))
+                                              str(build_delay), *devcloud_args))
         env = dict(os.environ, PORTAL_TESTING="1", DEBUG="0",
                    SECRET_KEY="bench-only-" + "b" * 40,
                    DATABASE_URL=database_url or f"sqlite:///{tmp / 'portal.sqlite3'}",
