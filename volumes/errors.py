@@ -22,12 +22,28 @@ def reason(exc) -> str:
     return PREFIXES.sub("", said, count=1).strip() or said
 
 
+# Nova's _check_volume_already_attached (a volume that is not multi-attach, held or being
+# attached by another server): the holders by id
+ALREADY_ATTACHED = re.compile(r"volume (\S+) is already attached to instances: (.+)$")
+
+
+def _names(ids: str, names: dict) -> str:
+    return ", ".join(f"“{names.get(i) or i}”" for i in ids.split())
+
+
 def explain(exc: os_exc.HttpException, messages: dict, **context) -> CloudRefused:
     if exc.status_code == 401:
         raise exc
     said = reason(exc)
     if "must not be migrating, attached, belong to a group, have snapshots" in cloud_said(exc):
         return CloudRefused(NOT_DELETABLE, exc)
+    held = ALREADY_ATTACHED.search(said)
+    if held:
+        return CloudRefused(
+            f"The volume cannot be attached: it is already attached to "
+            f"{_names(held.group(2), context.get('server_names') or {})}, and it is not a "
+            "multi-attach volume (it serves one server at a time). Detach it there first.",
+            exc)
     template = messages.get(exc.status_code)
     if template:
         return CloudRefused(template.format(cinder=said, **context), exc)

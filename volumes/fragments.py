@@ -5,6 +5,7 @@ the project, readers' too, so rows carry no change links: they come back on relo
 from django.template.loader import render_to_string
 
 from . import rows
+from .server_names import attached_ids, known_names
 
 
 def _status(r: dict) -> str:
@@ -12,7 +13,11 @@ def _status(r: dict) -> str:
 
 
 def changed(vol: dict, server_names: dict | None = None) -> str:
-    r = rows.row(vol, server_names or {})
+    """The row and badge of a changed volume; without `server_names` (the portal's own
+    change events) the attached servers are named from what the vms poller keeps."""
+    if server_names is None:
+        server_names = known_names(attached_ids([vol]))
+    r = rows.row(vol, server_names)
     return rows.render_row(r, None, oob="true") + _status(r)
 
 

@@ -14,7 +14,9 @@ from portal import reads
 from vms.models import ServerState
 
 
-def _known(ids: set[str]) -> dict[str, str]:
+def known_names(ids: set[str]) -> dict[str, str]:
+    """The names the vms poller keeps (no cloud call): what the portal's own change
+    events name the servers with."""
     return {sid: name for sid, name in ServerState.objects.filter(server_id__in=ids)
             .values_list("server_id", "name") if name}
 
@@ -32,7 +34,7 @@ def attached_ids(volumes: list[dict]) -> set[str]:
 def server_names(conn, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
-    names = _known(ids)
+    names = known_names(ids)
     if ids - names.keys():
         listed = _listed(conn)
         names.update({sid: listed[sid] for sid in ids - names.keys() if sid in listed})

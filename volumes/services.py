@@ -81,9 +81,10 @@ def delete(actor, vol: dict) -> None:
              event=fragments.changed({**vol, "status": "deleting"}))
 
 
-def attach(actor, vol: dict, server: dict) -> str:
-    """Nova's attach; returns the device Nova gave it."""
-    with refusals(errors.ATTACH):
+def attach(actor, vol: dict, server: dict, server_names: dict | None = None) -> str:
+    """Nova's attach; returns the device Nova gave it. `server_names` (id → name) names
+    the servers that already hold it in the refusal, when Nova says so."""
+    with refusals(errors.ATTACH, server_names=server_names or {}):
         attachment = actor.conn.compute.create_volume_attachment(server["id"],
                                                                  volume_id=vol["id"])
     device = attachment.device or ""

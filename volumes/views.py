@@ -138,7 +138,8 @@ class VolumeAttach(VolumeChange):
 
     def change(self, vol, data):
         server = next(s for s in self.servers if s["id"] == data["server"])
-        device = services.attach(self.actor, vol, server)
+        device = services.attach(self.actor, vol, server,
+                                 {s["id"]: s.get("name") for s in self.servers})
         return (f"Volume “{vol.get('name') or vol['id']}” is being attached to "
                 f"“{server.get('name')}” as {device}.")
 

@@ -6,7 +6,9 @@ Nova's checks in its order: the body's volumeId is a uuid, policy, the volume ex
 (Cinder's 404 in Nova's words), lock, vm_state (attach_volume / detach_volume), then
 "already attached" (compute/api.py _check_volume_already_attached) and Cinder's own
 "status must be available or downloading to reserve". Devices count up from /dev/sdb,
-as the real cloud's fake driver names them.
+as the real cloud's fake driver names them. No availability zone check: Nova makes one
+only with `[cinder] cross_az_attach = False`, whose default (True, as the real cloud
+runs) attaches across zones.
 """
 
 import string

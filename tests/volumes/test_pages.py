@@ -134,7 +134,9 @@ def test_attach_to_a_server_and_detach(as_, cloud, make_volume, prefix, networks
     assert f"{prefix}-srv" in listed
     resp = alice.post(f"/volumes/{vol.id}/attach/", {"server": server.id}, follow=True)
     said = text(resp)
-    assert "The volume cannot be attached: volume" in said and "already attached" in said
+    assert (f"The volume cannot be attached: it is already attached to “{prefix}-srv”, and "
+            "it is not a multi-attach volume") in said
+    assert settled(conn, vol.id, "in-use").attachments[0]["server_id"] == server.id
     resp = alice.post(f"/volumes/{vol.id}/delete/", follow=True)
     assert "Detach it and delete its snapshots first." in text(resp)
     resp = alice.post(f"/volumes/{vol.id}/detach/{server.id}/", follow=True)

@@ -110,3 +110,20 @@ def test_a_live_row_names_the_attached_server_from_one_list_for_the_tick(
     assert f">{prefix}-known</a>" in rows[vols[0].id]
     if cloud.is_devcloud:
         assert _nova_lists(cloud, started) == []
+
+
+def test_the_portals_own_change_events_name_servers_the_vms_poller_knows():
+    """services.* announce fragments.changed(vol) with no names: those the vms poller keeps
+    (no cloud call); an unknown server keeps its id."""
+    from vms.models import ServerState
+    from volumes import fragments
+
+    known, unknown = str(uuid.uuid4()), str(uuid.uuid4())
+    ServerState.objects.create(server_id=known, project_id="p", name="t-web-1",
+                               status="ACTIVE")
+    vol = {"id": str(uuid.uuid4()), "name": "t-data", "status": "detaching", "size": 1,
+           "attachments": [{"server_id": known, "device": "/dev/sdb"},
+                           {"server_id": unknown, "device": "/dev/sdc"}]}
+    html = fragments.changed(vol)
+    assert f'<a href="/servers/{known}/">t-web-1</a>' in html
+    assert f'<a href="/servers/{unknown}/">{unknown}</a>' in html
