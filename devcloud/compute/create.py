@@ -4,7 +4,7 @@ import base64
 import binascii
 
 from ..errors import CloudError
-from . import flavors, quotas
+from . import block_devices, flavors, quotas
 from .api import invalid_input, mv
 from .service import admin_password, reservation_id
 
@@ -32,9 +32,11 @@ def _flavor(cloud, ref, ctx) -> dict:
     return flavor
 
 
-def _check_fit(flavor: dict, image: dict) -> None:
+def _check_fit(flavor: dict, image: dict, volume_backed: bool = False) -> None:
     if flavor["ram"] < (image.get("min_ram") or 0):
         raise CloudError(400, "Flavor's memory is too small for requested image.")
+    if volume_backed:  # the root disk is the volume: the flavor's disk does not hold it
+        return
     if flavor["disk"] and flavor["disk"] < (image.get("min_disk") or 0):
         raise CloudError(400, "Flavor's disk is too small for requested image.")
     size_gb = (image.get("size") or 0) / 1024 ** 3
@@ -200,8 +202,16 @@ def build_spec(compute, request, body: dict) -> dict:
     if az not in (None, "", "nova"):
         raise CloudError(400, "The requested availability zone is not available")
     flavor = _flavor(cloud, body["flavorRef"], ctx)
-    image = _image(cloud, body.get("imageRef"), ctx)
-    _check_fit(flavor, image)
+    root = block_devices.root_of(block_devices.parse(body))
+    if root is not None:
+        image = block_devices.check_root(compute, root, ctx)
+        image_id = ""     # a volume-backed server shows image ""
+    elif not body.get("imageRef"):
+        raise CloudError(400, "Missing imageRef attribute")
+    else:
+        image = _image(cloud, body.get("imageRef"), ctx)
+        image_id = image["id"]
+    _check_fit(flavor, image, volume_backed=root is not None)
     key_name = _key_name(cloud, body, ctx)
     metadata = _metadata(cloud, body, ctx.project_id)
     user_data = _user_data(body)
@@ -210,7 +220,10 @@ def build_spec(compute, request, body: dict) -> dict:
     _check_ports(compute, nics, ctx.project_id)
     for nic in nics:
         nic["security_group_ids"] = group_ids
-    return {"name": body["name"], "flavor": flavor, "image_id": image["id"],
+    if root is not None:
+        block_devices.reserve_existing(compute, root)
+    return {"name": body["name"], "flavor": flavor, "image_id": image_id,
+            "root_volume": block_devices.spec_of(root),
             "key_name": key_name, "metadata": metadata, "user_data": user_data,
             "description": body.get("description") if mv(request, "2.19") else None,
             "security_groups": group_names, "networks": nics,
@@ -229,6 +242,7 @@ def create_servers(compute, request, spec: dict) -> tuple[list[dict], str, str]:
         # Nova's multi_instance_display_name_template: "%(name)s-%(count)d"
         name = spec["name"] if count == 1 else f"{spec['name']}-{index + 1}"
         server = compute.new_server(ctx, spec, name, index, rid)
+        block_devices.attach_existing(compute, server)
         compute.record_action(server, "create", ctx, request["request_id"])
         servers.append(server)
     return servers, rid, admin_password()

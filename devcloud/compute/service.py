@@ -12,7 +12,7 @@ import string
 import uuid
 
 from ..errors import CloudError
-from . import bootlog, flavors, instance_actions, notify
+from . import block_devices, bootlog, flavors, instance_actions, notify
 from .api import iso, iso_micro, now
 from .flows import FLOWS
 from .hosts import HOST
@@ -144,6 +144,7 @@ class Compute:
             "id": str(uuid.uuid4()), "name": name, "hostname": hostname_of(name),
             "project_id": ctx.project_id, "user_id": ctx.user_id,
             "flavor": dict(spec["flavor"]), "image_id": spec["image_id"],
+            "root_volume": dict(spec["root_volume"]) if spec.get("root_volume") else None,
             "key_name": spec.get("key_name"), "metadata": dict(spec.get("metadata") or {}),
             "user_data": spec.get("user_data"), "description": spec.get("description"),
             "security_groups": spec["security_groups"],
@@ -195,7 +196,14 @@ class Compute:
             # nova-compute's build begins (the host chosen, not yet on the instance)
             notify.send(self, server, "create.start", task_state=None,
                         availability_zone="nova", updated_at=None)
-            self.touch(server, host=HOST, availability_zone="nova", task_state="networking")
+            # the conductor hands the build to the host with no task_state; the host's
+            # manager then sets "networking" (the real cloud shows the gap)
+            self.touch(server, host=HOST, availability_zone="nova", task_state=None)
+            await asyncio.sleep(delay * 0.05)
+            server = self._live(server_id)
+            if server is None:
+                return
+            self.touch(server, task_state="networking")
         if server["task_state"] == "networking":
             if not server.get("has_ports"):
                 try:
@@ -207,6 +215,18 @@ class Compute:
             server = self._live(server_id)
             if server is None:
                 return
+            if server.get("root_volume"):
+                self.touch(server, task_state="block_device_mapping")
+            else:
+                self.touch(server, task_state="spawning")
+        if server["task_state"] == "block_device_mapping":
+            problem = await block_devices.prepare_root(self, server, asyncio.sleep)
+            server = self._live(server_id)
+            if server is None:
+                return
+            if problem:  # a build Nova aborts is no host's any more (hostId "", AZ "")
+                self.touch(server, host=None, availability_zone=None)
+                return self._fail(server, problem)
             self.touch(server, task_state="spawning")
         self._attach_console(server)
         if self.guests and not fault:

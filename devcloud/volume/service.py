@@ -118,6 +118,16 @@ class Volume:
         obj["updated_at"] = stamp()
         self.store.touch()
 
+    def image_metadata(self, image: dict) -> dict:
+        """volume_image_metadata of a volume made from `image` (Cinder copies these)."""
+        meta = {"image_id": image["id"], "image_name": image.get("name"),
+                "checksum": image.get("checksum"),
+                "container_format": image.get("container_format"),
+                "disk_format": image.get("disk_format"),
+                "min_disk": str(image.get("min_disk", 0)),
+                "min_ram": str(image.get("min_ram", 0)), "size": str(image.get("size") or 0)}
+        return {k: v for k, v in meta.items() if v is not None}
+
     def create(self, ctx, spec: dict) -> dict:
         now = stamp()
         vol = {"id": str(uuid.uuid4()), "status": "creating", "size": spec["size"],

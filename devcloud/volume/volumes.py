@@ -74,15 +74,6 @@ def _image(request, ref: str) -> dict:
     return image
 
 
-def _image_metadata(image: dict) -> dict:
-    meta = {"image_id": image["id"], "image_name": image.get("name"),
-            "checksum": image.get("checksum"),
-            "container_format": image.get("container_format"),
-            "disk_format": image.get("disk_format"), "min_disk": str(image.get("min_disk", 0)),
-            "min_ram": str(image.get("min_ram", 0)), "size": str(image.get("size") or 0)}
-    return {k: v for k, v in meta.items() if v is not None}
-
-
 def _check_image(image: dict, size: int) -> None:
     if image.get("status") != "active":
         raise CloudError(400, f"Invalid input received: Image {image['id']} is not active.")
@@ -137,7 +128,7 @@ async def create_volume(request):
     if image_ref:
         image = _image(request, image_ref)
         _check_image(image, size)
-        made.update(bootable=True, image_metadata=_image_metadata(image))
+        made.update(bootable=True, image_metadata=service.image_metadata(image))
     zone = spec.get("availability_zone")
     if zone is not None and zone != AZ:
         raise CloudError(400, f"Availability zone '{zone}' is invalid.")
