@@ -33,7 +33,17 @@ LAUNCH = [
     (r"Flavor .* could not be found", "That flavor no longer exists. Pick another one."),
     (r"Flavor's (memory|disk) is too small",
      "The flavor's {0} is too small for that image. Pick a bigger flavor."),
-    (r"Can not find requested image|Image .* could not be found",
+    (r"Block Device .* is not bootable", "That volume is not bootable. Make it bootable on "
+                                         "the volumes page, or choose another."),
+    (r"status must be available or downloading to reserve, but the current status is "
+     r"(?P<status>[\w-]+)", "That volume is {status}: a server boots only from an available "
+                            "volume. Detach it first or choose another."),
+    (r"Volume is smaller than the minimum size specified in image metadata",
+     "The volume is smaller than the image's minimum disk. Give a bigger size."),
+    (r"need to have a non-zero size specified", "Give the new volume a size in GB."),
+    (r"failed to get (volume|snapshot)|Snapshot .* could not be found",
+     "That volume or snapshot no longer exists. Reload the form and choose again."),
+    (r"Can not find requested image|Image .* could not be found|failed to get image",
      "That image no longer exists or is not visible to your project. Pick another one."),
     (r"Image .* is not active", "That image is not ready yet (still uploading or "
                                 "deactivated). Pick another one."),

@@ -6,6 +6,8 @@ import uuid
 from django import forms
 from django.core.validators import RegexValidator
 
+from . import boot_source
+
 MAX_COUNT = 500
 NAME = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,62}$",
                       "Use letters, digits, spaces, dots, dashes or underscores (up to 63), "
@@ -66,6 +68,9 @@ class LaunchForm(forms.Form):
                                                   options["security_groups"]]
         self.fields["floating_pool"].choices = [("", "No floating IP")] + [
             (p.id, f"from pool {p.name}") for p in options["pools"]]
+        boot_source.add_fields(self)
+        if options.get("cinder"):  # a volume or a snapshot boots without an image
+            self.fields["image"].required = False
         if not self.is_bound:  # what the view chose (an image from the images page) wins
             self.initial = {**self.defaults(), **self.initial}
 
@@ -96,6 +101,11 @@ class LaunchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("boot_source", boot_source.IMAGE) in (boot_source.IMAGE,
+                                                          boot_source.NEW_VOLUME) \
+                and not data.get("image") and "image" not in self.errors:
+            self.add_error("image", "Choose the image to boot from.")
+        boot_source.clean(self, data)
         mode = data.get("key_mode")
         if mode == self.KEY_EXISTING and not data.get("key_name"):
             self.add_error("key_name", "Pick a key pair.")

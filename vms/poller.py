@@ -258,6 +258,14 @@ def _port_detail(ports: list[dict]) -> str:
     return "; ".join(parts)
 
 
+def _volume_detail(server) -> str:
+    """The root volume of a volume-backed server (Nova lists its boot volume first)."""
+    root = server.attached_volumes[0]
+    keep = "deleted with the server" if root.get("delete_on_termination") else \
+        "kept after the server is deleted"
+    return f"volume {root.get('id')}, {keep}"
+
+
 def _launch_steps(server, ports, seen: _Seen, launch, followups: list) -> None:
     sid, project = server.id, server.project_id
     if not seen.has(sid, "building"):
@@ -265,6 +273,9 @@ def _launch_steps(server, ports, seen: _Seen, launch, followups: list) -> None:
     if ports and not seen.has(sid, "port_created"):
         timeline.record(sid, project, "port_created", _port_detail(ports),
                         at=_at(min(p["created_at"] or "" for p in ports) or None))
+    if not seen.has(sid, "volume_attached") and not rows.image_id_of(server) \
+            and server.attached_volumes:
+        timeline.record(sid, project, "volume_attached", _volume_detail(server))
     if server.status == "ACTIVE" and not seen.has(sid, "active") and timeline.record(
             sid, project, "active", at=_at(server.launched_at)):
         followups.append((CHECK_DHCP_LEASE, (sid,)))

@@ -38,7 +38,9 @@ def flavor_of(server) -> dict:
 
 def image_id_of(server) -> str:
     image = server.image
-    return (image.id if image is not None else "") or ""
+    if not image:  # a volume-backed server's image is "" (the SDK may give {} for it)
+        return ""
+    return (image.get("id") if isinstance(image, dict) else image.id) or ""
 
 
 def row(server, image_names: dict) -> dict:

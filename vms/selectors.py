@@ -5,8 +5,9 @@ independent ones run concurrently through portal.cloud.gather):
                cached yet): ≤ 2 calls
     detail     server + its ports, then the floating IPs on them: 3 calls
     console    server + console output: 2 calls (vms.dayselectors.console_tail)
-    launch     flavors, images, networks, subnets, key pairs, security groups, limits:
-               7 calls, concurrently
+    launch     flavors, images, networks, subnets, key pairs, security groups, limits,
+               and with Cinder the volumes, snapshots and volume quota (boot sources):
+               7 calls (10 with Cinder), concurrently
     key pairs  1 call
 
 
@@ -16,9 +17,11 @@ Each takes the Actor the page is for (request.actor): its connection and its pro
 from django.http import Http404
 from openstack import exceptions as os_exc
 
+from portal import reads
 from portal.addresses import exact_address, has_address, ip_filter
 from portal.cloud import gather
 from portal.reads import owned
+from volumes.selectors import quota as volume_quota
 
 from . import fragments, live, panels, pollstate, rows, servers, timeline
 from .names import image_names
@@ -159,11 +162,28 @@ def _chosen_image(conn, image_id: str, actor):
     return image if _usable_image(image, actor) and image.status == "active" else None
 
 
+def _boot_calls(conn, project_id: str) -> dict:
+    """The launch form's boot sources from Cinder: the project's volumes and snapshots and
+    its volume quota (3 more calls in launch_options' gather); none without Cinder (the
+    catalog says so from the token, no call)."""
+    if not conn.has_service("block-storage"):
+        return {}
+    return {
+        "volumes": lambda: [v for v in reads.follow(conn.block_storage, "/volumes/detail",
+                                                    "volumes", {})
+                            if reads.project_of(v) == project_id],
+        "snapshots": lambda: [s for s in reads.follow(conn.block_storage,
+                                                      "/snapshots/detail", "snapshots", {})
+                              if reads.project_of(s) == project_id],
+        "volume_quota": lambda: volume_quota(conn, project_id)}
+
+
 def launch_options(actor, image_id: str | None = None) -> dict:
     """What the launch form offers; `image_id` (the images page's Launch) is offered too
     when the project may use it, though Glance's default list leaves it out (1 more
     call only then)."""
     conn = actor.conn
+    boot = _boot_calls(conn, actor.project_id)
     got = gather(
         flavors=lambda: sorted(conn.compute.flavors(details=True),
                                key=lambda f: (f.vcpus, f.ram, f.disk, f.name)),
@@ -175,6 +195,7 @@ def launch_options(actor, image_id: str | None = None) -> dict:
         security_groups=lambda: list(conn.network.security_groups(
             project_id=actor.project_id)),
         limits=lambda: _limits(conn),
+        **boot,
     )
     if image_id and image_id not in {i.id for i in got["images"]}:
         if chosen := _chosen_image(conn, image_id, actor):
@@ -182,7 +203,9 @@ def launch_options(actor, image_id: str | None = None) -> dict:
     cidrs: dict[str, list] = {}
     for s in got["subnets"]:
         cidrs.setdefault(s.network_id, []).append(s.cidr)
-    return {**got, "tenant_networks": got["networks"]["tenant"],
+    got.setdefault("volumes", [])
+    got.setdefault("snapshots", [])
+    return {**got, "cinder": bool(boot), "tenant_networks": got["networks"]["tenant"],
             "pools": got["networks"]["pools"], "cidrs": cidrs}
 
 

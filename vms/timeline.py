@@ -10,7 +10,9 @@ from .models import LaunchRequest, TimelineEvent
 LAUNCH_STEPS = [
     ("network_chosen", "Network and subnet chosen"),
     ("requested", "Server requested"),
+    ("root_volume", "Root volume requested"),
     ("port_created", "Port created"),
+    ("volume_attached", "Root volume made and attached"),
     ("building", "Building"),
     ("active", "ACTIVE"),
     ("dhcp_lease", "DHCP lease seen in console log"),
@@ -70,16 +72,22 @@ def _steps(defs, events: dict, skip=()) -> list[dict]:
 # Steps only a launch through the portal's form has: a server made elsewhere (the CLI,
 # another tool) never has them recorded, and they are not shown as pending for it.
 PORTAL_LAUNCH_STEPS = ("network_chosen", "requested")
+# Steps only a server booted from a volume has (the portal's "root_volume" when its form
+# asked for one; the poller's "volume_attached" for any volume-backed server it sees).
+VOLUME_STEPS = ("root_volume", "volume_attached")
 
 
 def not_applying(events: dict, wants_floating_ip: bool) -> set[str]:
     """The launch steps that will never happen to this server, so are not shown: the
-    floating IP when none was asked for, the form's steps for a server made elsewhere."""
+    floating IP when none was asked for, the form's steps for a server made elsewhere,
+    the volume steps for a server booted from an image."""
     skip = set()
     if not wants_floating_ip:
         skip.add("floating_ip")
     if not any(step in events for step in PORTAL_LAUNCH_STEPS):
         skip.update(PORTAL_LAUNCH_STEPS)
+    if not any(step in events for step in VOLUME_STEPS):
+        skip.update(VOLUME_STEPS)
     return skip - set(events)  # whatever happened is shown, asked for or not
 
 

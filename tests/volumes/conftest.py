@@ -89,4 +89,9 @@ def settled(conn, volume_id: str, status: str = "available", timeout: float = 60
     raise AssertionError(f"{volume_id} is {vol.status}, not {status}")
 
 
-from tests.vms.conftest import image_id, networks  # noqa: E402, F401 (shared fixtures)
+from tests.vms.conftest import (  # noqa: E402, F401 (shared fixtures)
+    eager_tasks,
+    fresh_poller,
+    image_id,
+    networks,
+)

@@ -13,7 +13,7 @@ from openstack import exceptions as os_exc
 
 from portal.changes import afterwards, announce
 
-from .. import fragments, keys, pollstate, timeline
+from .. import boot_source, fragments, keys, pollstate, timeline
 from ..errors import CloudRefused, explain, nova_message
 from ..models import LaunchRequest
 
@@ -125,7 +125,8 @@ def launch(actor, data: dict, options: dict, flavor) -> LaunchResult:
         return sent
     # Nova accepted the launch: from here on nothing may fail the answer or forget the
     # request id (the row stays, so the same form never makes a second server).
-    return _accepted(actor, launch_row, data, flavor, *sent)
+    return _accepted(actor, launch_row, data, flavor, boot_source.describe(data, options),
+                     *sent)
 
 
 def _send(actor, launch_row: LaunchRequest, data: dict, flavor):
@@ -138,7 +139,7 @@ def _send(actor, launch_row: LaunchRequest, data: dict, flavor):
         _remember(launch_row, already)
         return LaunchResult(already, duplicate=True)
     key_name, private_key, made_key = _key_for_launch(conn, data)
-    body = {"name": data["name"], "flavor_id": flavor.id, "image_id": data["image"],
+    body = {"name": data["name"], "flavor_id": flavor.id, **boot_source.server_attrs(data),
             "networks": [{"uuid": n} for n in data["networks"]],
             "security_groups": [{"name": g} for g in data["security_groups"]] or None,
             "min_count": data["count"], "max_count": data["count"],
@@ -162,8 +163,8 @@ def _send(actor, launch_row: LaunchRequest, data: dict, flavor):
     return first, key_name, private_key, made_key
 
 
-def _accepted(actor, launch_row: LaunchRequest, data: dict, flavor, first, key_name,
-              private_key, made_key) -> LaunchResult:
+def _accepted(actor, launch_row: LaunchRequest, data: dict, flavor, root: str, first,
+              key_name, private_key, made_key) -> LaunchResult:
     """What follows a launch Nova accepted; each step may fail without failing it."""
     what = f"launch {launch_row.request_id}"
     rid = launch_row.request_id
@@ -171,7 +172,7 @@ def _accepted(actor, launch_row: LaunchRequest, data: dict, flavor, first, key_n
     if data["count"] > 1:
         ids = afterwards(what, _tagged, actor.conn, data["name"], rid) or ids
     afterwards(what, _remember, launch_row, ids)
-    afterwards(what, _record_requested, actor, launch_row, ids, flavor, data)
+    afterwards(what, _record_requested, actor, launch_row, ids, flavor, data, root)
     afterwards(what, pollstate.kick)
     afterwards(what, lambda: announce(
         actor, "server.launch", data["name"],
@@ -185,7 +186,7 @@ def _remember(launch_row: LaunchRequest, ids: list[str]) -> None:
     launch_row.save(update_fields=["server_ids"])
 
 
-def _record_requested(actor, launch_row, ids, flavor, data) -> None:
+def _record_requested(actor, launch_row, ids, flavor, data, root: str) -> None:
     chosen = "; ".join(f"{n['network']} ({', '.join(n['subnets']) or 'no subnet'})"
                        for n in launch_row.networks)
     project = actor.project_id
@@ -194,6 +195,8 @@ def _record_requested(actor, launch_row, ids, flavor, data) -> None:
         timeline.record(sid, project, "network_chosen", chosen, at=at)
         timeline.record(sid, project, "requested",
                         f"flavor {flavor.name}, {data['count']} server(s) in one request")
+        if root:  # only a boot from a volume has the volume steps
+            timeline.record(sid, project, "root_volume", root)
 
 
 def _quiet_delete_key(conn, name: str) -> None:
