@@ -17,7 +17,7 @@ Each takes the Actor the page is for (request.actor): its connection and its pro
 from django.http import Http404
 from openstack import exceptions as os_exc
 
-from portal import reads
+from portal import catalog, reads
 from portal.addresses import exact_address, has_address, ip_filter
 from portal.cloud import gather
 from portal.reads import owned
@@ -166,7 +166,7 @@ def _boot_calls(conn, project_id: str) -> dict:
     """The launch form's boot sources from Cinder: the project's volumes and snapshots and
     its volume quota (3 more calls in launch_options' gather); none without Cinder (the
     catalog says so from the token, no call)."""
-    if not conn.has_service("block-storage"):
+    if not catalog.has_block_storage(conn):
         return {}
     return {
         "volumes": lambda: [v for v in reads.follow(conn.block_storage, "/volumes/detail",

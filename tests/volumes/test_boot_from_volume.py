@@ -9,7 +9,6 @@ import pytest
 from tests.pages import form_error, text
 from tests.vms.helpers import delete_servers, launch_data, wait_for
 from vms import boot_source, tasks
-from vms.forms import LaunchForm
 from vms.models import TimelineEvent
 
 from .conftest import _settled_or_gone, settled
@@ -75,16 +74,6 @@ def test_the_form_offers_the_boot_sources(alice):
     for value, _label in boot_source.CHOICES:
         assert f'value="{value}"' in page
     assert 'name="volume_size"' in page and 'name="delete_on_termination"' in page
-
-
-def test_without_cinder_the_form_has_no_boot_source():
-    """A catalog without Cinder: launch_options says cinder False, the form has none of
-    the boot source fields and an image is required again."""
-    form = LaunchForm(options={"cinder": False, "flavors": [], "images": [],
-                               "tenant_networks": [], "cidrs": {}, "keypairs": [],
-                               "security_groups": [], "pools": []})
-    assert not set(boot_source.FIELDS) & set(form.fields)
-    assert form.fields["image"].required
 
 
 def test_boot_from_a_new_volume_deleted_with_the_server(alice, cloud, networks, image_id,

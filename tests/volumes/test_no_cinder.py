@@ -13,6 +13,8 @@ from devcloud import testing
 from portal import catalog
 from tests.conftest import DEVCLOUD_ACCOUNTS, CloudTarget, on_realcloud
 from tests.pages import login, text
+from tests.vms.helpers import launch_data, unique
+from vms import boot_source
 from volumes import poller
 
 pytestmark = [pytest.mark.django_db,
@@ -134,3 +136,29 @@ def test_the_catalog_is_read_once_per_token(portal_settings, cloud, caplog):
     with caplog.at_level(logging.WARNING, logger="openstack"):
         assert catalog.has_block_storage(conn) is False
     assert conn._stackport_catalog[0] == conn.session.get_token()
+
+
+def test_the_launch_form_has_no_boot_source_and_boots_the_image(portal_settings, cloud):
+    """Without Cinder the form offers no boot source (no volume, snapshot, size fields),
+    asks Cinder nothing, and a launch boots from the image."""
+    alice = login(cloud, "alice")
+    cloud.devcloud.admin_api("DELETE", "stats")
+    page = alice.get("/servers/launch/").content.decode()
+    for field in boot_source.FIELDS:
+        assert f'name="{field}"' not in page
+    conn = cloud.connect("alice")
+    net = conn.network.create_network(name=unique("t-nocinder-net"))
+    conn.network.create_subnet(network_id=net.id, cidr="10.63.0.0/24", ip_version=4)
+    try:
+        resp = alice.post("/servers/launch/", launch_data(
+            net.id, unique("t-nocinder-l"), image=conn.image.find_image("cirros").id))
+        assert resp.status_code == 302, text(resp)
+        server_id = resp.url.rstrip("/").rsplit("/", 1)[1]
+        server = conn.compute.wait_for_server(conn.compute.get_server(server_id), wait=60,
+                                              interval=0.1)
+        assert server.image.id
+        assert _volume_calls(cloud) == []
+        conn.compute.delete_server(server)
+        conn.compute.wait_for_delete(server, wait=60)
+    finally:
+        conn.network.delete_network(net)
