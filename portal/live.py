@@ -39,8 +39,10 @@ Filter ops (each [field, op, value]; a row matches when every entry does):
 
 import json
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from .escaping import esc
 
 OPS = {"eq", "in", "search", "substr", "has"}
 
@@ -68,9 +70,10 @@ def _value(v) -> str:
 def row_attrs(name: str, key: str, values: dict) -> SafeString:
     """The attributes of one row of the live list `name`: its sort key and the values
     the lists' filters read (field names: letters, digits and -)."""
-    return format_html('data-live-row="{}" data-live-key="{}"{}', name, key or "",
-                       format_html_join("", ' data-live-v-{}="{}"',
-                                        ((f, _value(v)) for f, v in values.items())))
+    # what format_html / format_html_join made, escaped once per value (every row of a
+    # list page has these)
+    fields = "".join(f' data-live-v-{esc(f)}="{esc(_value(v))}"' for f, v in values.items())
+    return mark_safe(f'data-live-row="{esc(name)}" data-live-key="{esc(key or "")}"{fields}')
 
 
 def pushed(html: str) -> str:

@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from . import live, offered
+from . import live, offered, rowhtml
 from .names import UNKNOWN
 
 TRANSITIONAL = {"BUILD", "REBOOT", "HARD_REBOOT", "REBUILD", "RESIZE", "MIGRATING",
@@ -99,6 +99,5 @@ def menu(r: dict, perms) -> str:
 
 def render_row(r: dict, oob: bool = False, perms=None) -> str:
     """The row as `perms` sees it (a pushed row: vms.fragments, per audience)."""
-    return render_to_string("vms/_row.html", {
-        "s": {**for_template(r), "menu": menu(r, perms) if perms else ""},
-        "oob": oob, "perms_": perms})
+    return rowhtml.render({**for_template(r), "menu": menu(r, perms) if perms else ""},
+                          perms, oob)

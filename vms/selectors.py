@@ -15,6 +15,7 @@ Each takes the Actor the page is for (request.actor): its connection and its pro
 """
 
 from django.http import Http404
+from django.utils.safestring import mark_safe
 from openstack import exceptions as os_exc
 
 from portal import catalog, reads
@@ -23,7 +24,7 @@ from portal.cloud import gather
 from portal.reads import owned
 from volumes.selectors import quota as volume_quota
 
-from . import fragments, live, panels, pollstate, rows, servers, timeline
+from . import fragments, live, panels, pollstate, rowhtml, rows, servers, timeline
 from .names import image_names
 
 PAGE_SIZE = 50
@@ -57,7 +58,9 @@ def servers_page(actor, name: str = "", status: str = "", ip: str = "",
     for r in page:  # each row's menu, from the one table (no call: the list has it all)
         r["menu"] = rows.menu(r, actor.perms)
     more = len(found) == PAGE_SIZE
-    return {"servers": page, "stale": pollstate.staleness(),
+    return {"servers": page, "rows_html": mark_safe("".join(
+                rowhtml.render(r, actor.perms) for r in page)),
+            "stale": pollstate.staleness(),
             "next_marker": found[-1].id if more else None,
             "live_list": live.list_attrs(name, status, ip, marker, more)}
 
