@@ -33,10 +33,10 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from keystoneauth1 import access
 from keystoneauth1 import session as ks_session
-from keystoneauth1.identity.access import AccessInfoPlugin
 from openstack.config import loader
 
 from . import cloudcalls, retries
+from .tokenauth import TokenPlugin
 
 _service_lock = threading.Lock()
 _service_conn = None
@@ -106,7 +106,7 @@ def new_session(auth=None, **kwargs) -> ks_session.Session:
 def connection_for_token(token: str, token_body: dict) -> openstack.connection.Connection:
     auth_ref = access.create(body=token_body, auth_token=token)
     cloudcalls.learn(token_body.get("token", {}).get("catalog"))    # which URL is which
-    plugin = AccessInfoPlugin(auth_ref, auth_url=settings.KEYSTONE_URL)
+    plugin = TokenPlugin(auth_ref, auth_url=settings.KEYSTONE_URL)  # endpoints looked up once
     sess = new_session(plugin, app_name="stackport", discovery_cache=_discovery_cache)
     _timed(sess.session)       # X-Cloud-Calls and Server-Timing cloud (`counting`)
     return openstack.connection.Connection(

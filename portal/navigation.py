@@ -1,7 +1,9 @@
 """The left navigation. Each app owns the URL names listed here; an entry whose URL is
 not (yet) routed is left out, so the layout never breaks on a missing page."""
 
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from .catalog import has_block_storage
 
@@ -43,6 +45,16 @@ def _has_block_storage(request) -> bool:
         return False
 
 
+@lru_cache(maxsize=256)
+def _url(name: str, urlconf, prefix: str) -> str | None:
+    """The link's URL, reversed once per URLconf and script prefix (every page has the
+    sidebar's ~20 links)."""
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def _matches(path: str, url: str) -> bool:
     return path == url or (url != "/" and path.startswith(url))
 
@@ -57,9 +69,8 @@ def sections_for(request) -> list[dict]:
         for label, name, who in entries:
             if not _visible(who, perms, request):
                 continue
-            try:
-                url = reverse(name)
-            except NoReverseMatch:
+            url = _url(name, get_urlconf(), get_script_prefix())
+            if url is None:
                 continue
             links.append({"label": label, "url": url, "active": False})
         if links:
