@@ -4,10 +4,14 @@ raw API calls the page needs made by openstacksdk on one kept connection in the 
 
     .venv/bin/python bench/page_overhead.py --cloud devcloud [--requests 30] [--servers 20]
     .venv/bin/python bench/page_overhead.py --cloud realcloud [--requests 30] [--servers 20]
+    .venv/bin/python bench/page_overhead.py --servers 1000 --networks 500 --fips 2000 \
+        --skip-empty        (scale: devcloud only)
 
 devcloud: starts its own devcloud and portal. realcloud: needs ../shared/realcloud running
 (make test-realcloud starts it); starts its own portal. Pages that are not there (an app
-not installed, a 404) are left out. Deletes the servers it boots.
+not installed, a 404) are left out. Deletes the servers it boots (on devcloud, whose
+state goes with the run, it leaves them). `ratio` is the page's server time over its raw
+calls' time: what the portal adds to what the cloud takes, at that size.
 """
 
 import argparse
@@ -18,26 +22,38 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import openstack
+from openstack import utils
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench import vmsbench  # noqa: E402
+from bench import scale_seed, vmsbench  # noqa: E402
 from bench.vmsbench import pct, server_timing  # noqa: E402
 
-# page → the raw calls it makes, in stages: the calls of one stage run concurrently (so
-# the page waits for the slowest), a stage waits for the one before it
+# page → the raw calls it makes (as the page makes them: same filters, limits, sort and
+# microversion), in stages: the calls of one stage run concurrently (so the page waits for
+# the slowest), a stage waits for the one before it. A path may be a function of the
+# previous stage's answers (the networks page asks for the subnets of the networks shown).
+SORTED = "limit=51&sort_key={}&sort_key=id&sort_dir=asc&sort_dir=asc"
+
+
+def _subnets_of(previous) -> str:
+    ids = [n["id"] for n in previous[0]["networks"]]
+    return "/subnets?" + "&".join(f"network_id={i}" for i in ids)
+
+
 PAGES = {
     "instances": ("/servers/", [[("compute", "/servers/detail?limit=50")]]),
-    "networks": ("/network/", [[("network", "/networks")],
-                               [("network", "/subnets")]]),
+    "networks": ("/network/", [[("network", "/networks?" + SORTED.format("name"))],
+                               [("network", _subnets_of)]]),
     "floating IPs": ("/network/floating-ips/", [[
-        ("network", "/floatingips?sort_key=floating_ip_address"),
+        ("network", "/floatingips?" + SORTED.format("floating_ip_address")),
         ("network", "/networks?router:external=True"),
         ("compute", "/servers")]]),
     "images": ("/images/", [[("image", "/images?limit=50")]]),
     "volumes": ("/volumes/", [[("block_storage", "/volumes/detail?limit=50")]]),
     "overview": ("/overview/usage/", []),
 }
+MICROVERSION = {"compute": "2.100"}  # what vms.servers asks Nova for
 
 
 def measure_page(session, url: str, path: str, n: int) -> dict | None:
@@ -62,25 +78,36 @@ def raw_call_ms(conn, stages, n: int) -> float:
     slowest call, summed over the stages (the least a page making them could wait)."""
     if not stages:
         return float("nan")
-    total = 0.0
+    total, previous = 0.0, []
     for stage in stages:
-        slowest = 0.0
+        slowest, answers = 0.0, []
         for service, path in stage:
+            proxy = getattr(conn, service)
+            if callable(path):
+                path = path(previous)
+            kwargs = {}
+            if service in MICROVERSION:
+                kwargs["microversion"] = utils.maximum_supported_microversion(
+                    proxy, MICROVERSION[service])
             times = []
             for i in range(n + 1):
                 started = time.perf_counter()
-                getattr(conn, service).get(path).raise_for_status()
+                resp = proxy.get(path, **kwargs)
+                resp.raise_for_status()
+                body = resp.json()
                 if i:  # the first warms the connection
                     times.append((time.perf_counter() - started) * 1000)
+            answers.append(body)
             slowest = max(slowest, pct(times, 50))
         total += slowest
+        previous = answers
     return total
 
 
 def report(label: str, session, url: str, conn, n: int) -> None:
     print(f"{label}, {n} requests per page (ms; own = server time - cloud calls' wall time)")
     print(f"  {'page':13} {'server p50':>10} {'p95':>7} {'cloud p50':>9} {'own p50':>8} "
-          f"{'own p95':>8} {'calls':>6} {'raw calls p50':>13}")
+          f"{'own p95':>8} {'calls':>6} {'raw calls p50':>13} {'ratio':>6}")
     for name, (path, raw) in PAGES.items():
         got = measure_page(session, url, path, n)
         if got is None:
@@ -91,22 +118,26 @@ def report(label: str, session, url: str, conn, n: int) -> None:
             raw_ms = float("nan")  # that service is not in this cloud's catalog
         print(f"  {name:13} {pct(got['app'], 50):10.1f} {pct(got['app'], 95):7.1f} "
               f"{pct(got['cloud'], 50):9.1f} {pct(got['own'], 50):8.1f} "
-              f"{pct(got['own'], 95):8.1f} {str(got['calls']):>6} {raw_ms:13.1f}")
+              f"{pct(got['own'], 95):8.1f} {str(got['calls']):>6} {raw_ms:13.1f} "
+              f"{pct(got['app'], 50) / raw_ms:6.2f}")
 
 
-def boot(conn, image_id: str, flavor_id: str, network_id: str, count: int) -> list:
-    conn.compute.create_server(name="bench-own", flavor_id=flavor_id, image_id=image_id,
-                               networks=[{"uuid": network_id}], min_count=count,
-                               max_count=count)
-    deadline = time.monotonic() + 300
+def boot(conn, image_id: str, flavor_id: str, network_id: str, count: int) -> None:
+    conn.compute.post("/servers", json={"server": {
+        "name": "bench-own", "flavorRef": flavor_id, "imageRef": image_id,
+        "networks": [{"uuid": network_id}], "min_count": count, "max_count": count}}
+    ).raise_for_status()
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
-            servers = list(conn.compute.servers(name="^bench-own"))
-        except openstack.exceptions.SDKException:
+            resp = conn.compute.get("/servers/detail?name=^bench-own&limit=1000")
+            resp.raise_for_status()
+        except (openstack.exceptions.SDKException, OSError):
             time.sleep(0.5)  # a keep-alive socket closed under the poll: ask again
             continue
-        if len(servers) == count and all(s.status == "ACTIVE" for s in servers):
-            return servers
+        servers = resp.json()["servers"]
+        if len(servers) == count and all(s["status"] == "ACTIVE" for s in servers):
+            return
         time.sleep(1)
     raise RuntimeError("servers did not become ACTIVE")
 
@@ -120,19 +151,32 @@ def cleanup(conn) -> None:
 
 
 @contextmanager
-def devcloud_portal(tmp: Path, servers: int):
+def devcloud_portal(tmp: Path, args):
     with vmsbench.stack(tmp, build_delay=0.2, worker=False) as st:
-        vmsbench.raise_quota(st["dc"], "demo", servers + 10)
+        vmsbench.raise_quota(st["dc"], "demo", args.servers + 10)
         conn = vmsbench.connect(st["dc"], "devcloud-demo")
+        if args.networks or args.fips:
+            admin = vmsbench.connect(st["dc"], "devcloud-admin")
+            project = admin.identity.find_project("demo")
+            scale_seed.raise_network_quota(admin, project.id, args.networks, args.fips)
+            started = time.monotonic()
+            scale_seed.networks(conn, args.networks)
+            if args.fips:
+                scale_seed.floating_ips(conn, scale_seed.pool(admin), args.fips)
+            print(f"seeded {args.networks} networks and {args.fips} floating IPs in "
+                  f"{time.monotonic() - started:.0f} s")
         yield st["url"], conn, "demo", "demo"
 
 
 @contextmanager
-def realcloud_portal(tmp: Path, servers: int):
+def realcloud_portal(tmp: Path, args):
     from bench.realcloud_pages import start_portal
     from tests import realcloud
 
     admin = realcloud.admin(realcloud.REALCLOUD_DIR)
+    if args.networks or args.fips:
+        raise SystemExit("--networks and --fips seed devcloud only")
+    servers = args.servers
     project = admin.identity.find_project("demo")
     admin.compute.update_quota_set(project.id, instances=servers + 10, cores=servers + 20,
                                    ram=512 * (servers + 10))
@@ -153,22 +197,29 @@ def main() -> None:
     p.add_argument("--cloud", choices=["devcloud", "realcloud"], default="devcloud")
     p.add_argument("--requests", type=int, default=30)
     p.add_argument("--servers", type=int, default=20)
+    p.add_argument("--networks", type=int, default=0, help="devcloud: seed this many")
+    p.add_argument("--fips", type=int, default=0, help="devcloud: seed this many")
+    p.add_argument("--skip-empty", action="store_true", help="no run before the boot")
     args = p.parse_args()
     portal = devcloud_portal if args.cloud == "devcloud" else realcloud_portal
-    with tempfile.TemporaryDirectory() as tmp, portal(Path(tmp), args.servers) as \
+    with tempfile.TemporaryDirectory() as tmp, portal(Path(tmp), args) as \
             (url, conn, user, _password):
         session = vmsbench.login(url, user)
         try:
-            report(f"{args.cloud}, 0 servers", session, url, conn, args.requests)
+            if not args.skip_empty:
+                report(f"{args.cloud}, 0 servers", session, url, conn, args.requests)
             if args.servers:
-                net = conn.network.find_network("private")
+                # private's /24 holds ~250 servers; a scale run boots on a /20 of its own
+                net = (vmsbench.big_network(conn) if args.servers > 200
+                       else conn.network.find_network("private"))
                 image = next(i for i in conn.image.images() if i.status == "active")
                 flavor = min(conn.compute.flavors(), key=lambda f: (f.ram, f.vcpus))
                 boot(conn, image.id, flavor.id, net.id, args.servers)
-                report(f"{args.cloud}, {args.servers} servers", session, url, conn,
-                       args.requests)
+                report(f"{args.cloud}, {args.servers} servers, {args.networks} networks, "
+                       f"{args.fips} floating IPs", session, url, conn, args.requests)
         finally:
-            cleanup(conn)
+            if args.cloud == "realcloud":  # devcloud's state goes with the run
+                cleanup(conn)
 
 
 if __name__ == "__main__":
