@@ -32,17 +32,22 @@ from bench.vmsbench import pct, server_timing  # noqa: E402
 # page → the raw calls it makes (as the page makes them: same filters, limits, sort and
 # microversion), in stages: the calls of one stage run concurrently (so the page waits for
 # the slowest), a stage waits for the one before it. A path may be a function of the
-# previous stage's answers (the networks page asks for the subnets of the networks shown).
+# previous stage's answers and the connection (the networks page asks for the subnets of
+# the networks shown). A third item is the microversion the page asks for.
 SORTED = "limit=51&sort_key={}&sort_key=id&sort_dir=asc&sort_dir=asc"
 
 
-def _subnets_of(previous) -> str:
+def _subnets_of(previous, conn) -> str:
     ids = [n["id"] for n in previous[0]["networks"]]
     return "/subnets?" + "&".join(f"network_id={i}" for i in ids)
 
 
+def _project(template: str):
+    return lambda previous, conn: template.format(conn.current_project_id)
+
+
 PAGES = {
-    "instances": ("/servers/", [[("compute", "/servers/detail?limit=50")]]),
+    "instances": ("/servers/", [[("compute", "/servers/detail?limit=50", "2.100")]]),
     "networks": ("/network/", [[("network", "/networks?" + SORTED.format("name"))],
                                [("network", _subnets_of)]]),
     "floating IPs": ("/network/floating-ips/", [[
@@ -50,10 +55,14 @@ PAGES = {
         ("network", "/networks?router:external=True"),
         ("compute", "/servers")]]),
     "images": ("/images/", [[("image", "/images?limit=50")]]),
-    "volumes": ("/volumes/", [[("block_storage", "/volumes/detail?limit=50")]]),
-    "overview": ("/overview/usage/", []),
+    "volumes": ("/volumes/", [[("block_storage", "/volumes/detail?limit=50", "3.60"),
+                               ("compute", "/servers/detail"),
+                               ("block_storage", "/snapshots/detail", "3.60")]]),
+    "overview": ("/overview/usage/", [[
+        ("compute", "/limits"), ("compute", "/os-keypairs"),
+        ("network", _project("/quotas/{}/details")),
+        ("block_storage", _project("/os-quota-sets/{}?usage=True"))]]),
 }
-MICROVERSION = {"compute": "2.100"}  # what vms.servers asks Nova for
 
 
 def measure_page(session, url: str, path: str, n: int) -> dict | None:
@@ -81,14 +90,14 @@ def raw_call_ms(conn, stages, n: int) -> float:
     total, previous = 0.0, []
     for stage in stages:
         slowest, answers = 0.0, []
-        for service, path in stage:
+        for service, path, *microversion in stage:
             proxy = getattr(conn, service)
             if callable(path):
-                path = path(previous)
+                path = path(previous, conn)
             kwargs = {}
-            if service in MICROVERSION:
+            if microversion:  # as the page asks: the highest both sides speak
                 kwargs["microversion"] = utils.maximum_supported_microversion(
-                    proxy, MICROVERSION[service])
+                    proxy, microversion[0])
             times = []
             for i in range(n + 1):
                 started = time.perf_counter()

@@ -146,8 +146,11 @@ def staleness(now: float | None = None) -> dict | None:
 
     now = now or time.time()
     try:
-        good = last_good()
-        failing = failures()
+        # one round trip for both: every instances page asks
+        raw_good, raw_failing = client().mget([_prefix() + "last_good",
+                                               _prefix() + "failures"])
+        good = float(raw_good) if raw_good else None
+        failing = int(raw_failing or 0)
     except (RedisError, OSError) as exc:
         log.warning("poller state unavailable: %s", exc)
         return {"live_paused": True, "last_good": None, "nova_down": False}
