@@ -10,8 +10,9 @@ POOL_CIDR = "198.18.0.0/19"  # RFC 2544's benchmarking range: 8,190 addresses
 
 
 def raise_network_quota(admin, project_id: str, networks: int, fips: int) -> None:
+    # ports: no limit (each subnet's DHCP port besides the servers' own)
     admin.network.update_quota(project_id, network=networks + 20, subnet=networks + 20,
-                               floatingip=fips + 50)
+                               floatingip=fips + 50, port=-1)
 
 
 def networks(conn, count: int) -> None:
