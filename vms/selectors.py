@@ -55,11 +55,12 @@ def servers_page(actor, name: str = "", status: str = "", ip: str = "",
         found = [s for s in found if has_address(s.addresses, exact)]
     names = image_names(conn, {rows.image_id_of(s) for s in found})
     page = [rows.for_template(rows.row(s, names)) for s in found]
+    perms = actor.perms  # made from the roles on each read
     for r in page:  # each row's menu, from the one table (no call: the list has it all)
-        r["menu"] = rows.menu(r, actor.perms)
+        r["menu"] = rows.menu(r, perms)
     more = len(found) == PAGE_SIZE
     return {"servers": page, "rows_html": mark_safe("".join(
-                rowhtml.render(r, actor.perms) for r in page)),
+                rowhtml.render(r, perms) for r in page)),
             "stale": pollstate.staleness(),
             "next_marker": found[-1].id if more else None,
             "live_list": live.list_attrs(name, status, ip, marker, more)}
