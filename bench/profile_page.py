@@ -2,9 +2,10 @@
 against a devcloud of its own, timed (Server-Timing) and profiled with cProfile.
 
     .venv/bin/python bench/profile_page.py [--path /servers/] [--servers 20] [--requests 30]
-        [--top 30] [--sort cumulative|tottime]
+        [--networks 0] [--fips 0] [--top 30] [--sort cumulative|tottime]
 
-Boots `--servers` servers for demo (max_count, one call), waits for ACTIVE, then prints
+Seeds networks and floating IPs (bench/scale_seed.py) and boots `--servers` servers for
+demo (max_count, one call), waits for ACTIVE, then prints
 the page's own time p50 over `--requests` requests and the profile of those requests.
 Deletes nothing: the devcloud is its own and goes with the run.
 """
@@ -46,16 +47,24 @@ def login(client, user: str = "demo") -> None:
     assert resp.status_code in (302, 303), resp.status_code
 
 
-def seed(dc, count: int) -> None:
-    from bench import vmsbench
+def seed(dc, count: int, networks: int = 0, fips: int = 0) -> None:
+    from bench import scale_seed, vmsbench
     from bench.page_overhead import boot
 
     vmsbench.raise_quota(dc, "demo", count + 10)
     conn = vmsbench.connect(dc, "devcloud-demo")
-    net = conn.network.find_network("private")
-    image = next(i for i in conn.image.images() if i.status == "active")
-    flavor = min(conn.compute.flavors(), key=lambda f: (f.ram, f.vcpus))
-    boot(conn, image.id, flavor.id, net.id, count)
+    admin = vmsbench.connect(dc, "devcloud-admin")
+    scale_seed.raise_network_quota(admin, admin.identity.find_project("demo").id,
+                                   networks, fips)
+    scale_seed.networks(conn, networks)
+    if fips:
+        scale_seed.floating_ips(conn, scale_seed.pool(admin), fips)
+    if count:
+        net = (vmsbench.big_network(conn) if count > 200
+               else conn.network.find_network("private"))
+        image = next(i for i in conn.image.images() if i.status == "active")
+        flavor = min(conn.compute.flavors(), key=lambda f: (f.ram, f.vcpus))
+        boot(conn, image.id, flavor.id, net.id, count)
 
 
 def chains(stats, pattern: str, depth: int = 14) -> None:
@@ -81,6 +90,8 @@ def main() -> None:
     p.add_argument("--path", default="/servers/")
     p.add_argument("--servers", type=int, default=20)
     p.add_argument("--requests", type=int, default=30)
+    p.add_argument("--networks", type=int, default=0)
+    p.add_argument("--fips", type=int, default=0)
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--sort", default="cumulative")
     p.add_argument("--callers", default="", help="also print the callers of these")
@@ -91,8 +102,7 @@ def main() -> None:
         setup_django(dc, Path(tmp))
         from django.test import Client
 
-        if args.servers:
-            seed(dc, args.servers)
+        seed(dc, args.servers, args.networks, args.fips)
         client = Client()
         login(client)
         client.get(args.path)  # warm: discovery, image names
