@@ -144,11 +144,13 @@ def deletion_allowed(service, ctx, rec: dict | None) -> None:
         server_id = rec["instance_uuid"]
         if not server_id or not rec.get("connection_info"):
             return
+        # Cinder asks Nova for the server's volume: only an attachment Nova made (its
+        # block device mapping names it) is Nova's; one made through this API is not
+        if not rec.get("nova"):
+            return
         compute = service.cloud.services.get("compute")
         server = compute.store["servers"].get(server_id) if compute else None
-        held = server is not None and not server.get("deleted") and any(
-            a["attachment_id"] == rec["id"] for a in service.attached_to(server_id))
-        if not held:
+        if server is None or server.get("deleted"):
             return
     else:
         server_id = ""

@@ -76,3 +76,23 @@ def test_a_reader_may_not_reserve(devcloud, demo):
         assert bs.get_volume(vol).status == "available"
     finally:
         bs.delete_volume(vol)
+
+
+def test_an_attachment_made_through_cinder_for_a_server_is_not_novas(demo, held):
+    """Cinder asks Nova whether the server has the volume: one a client attached through
+    the attachments API alone is not in Nova's mappings, so the client may delete it."""
+    _, server_id = held
+    bs, mv = demo.block_storage, {"OpenStack-API-Version": "volume 3.44"}
+    vol = bs.wait_for_status(bs.create_volume(size=1, name="t-own"), "available", wait=30,
+                             interval=0.05)
+    try:
+        att = raw(bs, "POST", "/attachments", {"attachment": {
+            "volume_uuid": vol.id, "instance_uuid": server_id,
+            "connector": {"host": "t-host", "mountpoint": "/dev/vdc"}}}, headers=mv)
+        att_id = att["attachment"]["id"]
+        raw(bs, "POST", f"/attachments/{att_id}/action", {"os-complete": {}}, headers=mv)
+        assert bs.get_volume(vol).status == "in-use"
+        assert raw(bs, "DELETE", f"/attachments/{att_id}", headers=mv) == {"attachments": []}
+        assert bs.get_volume(vol).status == "available"
+    finally:
+        bs.delete_volume(vol)
