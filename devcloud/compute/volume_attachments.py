@@ -83,6 +83,8 @@ def attachments_by_server(cloud) -> dict[str, list[dict]]:
         return found
     for vol in service.volumes.values():
         for a in vol["attachments"]:
+            if not service.novas(a):
+                continue
             found.setdefault(a["server_id"], []).append(
                 (a["attached_at"] or "", vol["id"],
                  {"id": vol["id"], "delete_on_termination": bool(a.get("delete_on_termination"))}))

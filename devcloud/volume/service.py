@@ -78,10 +78,15 @@ class Volume:
     def snapshots_of(self, volume_id: str) -> list[dict]:
         return [s for s in self.snapshots.values() if s["volume_id"] == volume_id]
 
+    def novas(self, attachment: dict) -> bool:
+        """Made by Nova (not by a client of the attachments API, whose records Nova's
+        block device mappings never see)."""
+        return attachment["attachment_id"] not in self.store["volume_attachments"]
+
     def attached_to(self, server_id: str) -> list[dict]:
         """The server's attachments, oldest first: what Nova's volumes_attached lists."""
         found = [(a["attached_at"] or "", v["id"], a) for v in self.volumes.values()
-                 for a in v["attachments"] if a["server_id"] == server_id]
+                 for a in v["attachments"] if a["server_id"] == server_id and self.novas(a)]
         return [a for _, _, a in sorted(found, key=lambda f: (f[0], f[1]))]
 
     # --- quotas ----------------------------------------------------------------------------

@@ -92,6 +92,9 @@ def test_an_attachment_made_through_cinder_for_a_server_is_not_novas(demo, held)
         att_id = att["attachment"]["id"]
         raw(bs, "POST", f"/attachments/{att_id}/action", {"os-complete": {}}, headers=mv)
         assert bs.get_volume(vol).status == "in-use"
+        shown = demo.compute.get_server(server_id)        # not in Nova's mappings
+        assert vol.id not in [v["id"] for v in shown.attached_volumes]
+        assert vol.id not in [a.volume_id for a in demo.compute.volume_attachments(server_id)]
         assert raw(bs, "DELETE", f"/attachments/{att_id}", headers=mv) == {"attachments": []}
         assert bs.get_volume(vol).status == "available"
     finally:
