@@ -152,7 +152,7 @@ def listening(env: dict, tmp: Path, url: str):
     try:
         wait(lambda: subprocess.run(
             [sys.executable, "manage.py", "listen_notifications", "--status"],
-            cwd=ROOT, env=env, capture_output=True).returncode == 0, 30,
+            cwd=ROOT, env=env, capture_output=True).returncode == 0, 90,
             "listener listening", step=0.5)
         time.sleep(2)  # the worker's next poll sets the reconciling pace
         yield proc

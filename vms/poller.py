@@ -67,7 +67,17 @@ def tick(force: bool = False, conn=None) -> dict:
     with pollstate.leased() as held:
         if not held:
             return {"polled": False, "reason": "another poll is running"}
-        return poll(conn or service_connection())
+        conn = conn or service_connection()
+        started = time.time()
+        result = poll(conn)
+        # a notification (or the portal's own action) while this poll ran: its change may
+        # be newer than the list, and the task it sent found the lock held: poll again now
+        # rather than at beat's next second
+        if result.get("polled") and pollstate.kicked_after(started):
+            again = poll(conn)
+            if again.get("polled"):
+                result = {**again, "followups": result["followups"] + again["followups"]}
+        return result
 
 
 def _list_changed(conn, since: str | None) -> list:

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -94,7 +95,17 @@ def failed(now: float) -> float:
 
 def kick() -> None:
     """Poll at the next beat (a launch, an action or a delete just changed something)."""
-    client().set(_prefix() + "next_at", 0)
+    pipe = client().pipeline()
+    pipe.set(_prefix() + "next_at", 0)
+    pipe.set(_prefix() + "kicked_at", time.time())
+    pipe.execute()
+
+
+def kicked_after(started: float) -> bool:
+    """Whether a kick came while a poll that started then was running (its list may be
+    older than the change: the poll that finds the lock held is dropped, and the running
+    one's succeeded() would push next_at a tick away)."""
+    return float(_get("kicked_at") or 0) > started
 
 
 @contextmanager

@@ -112,6 +112,25 @@ def test_no_two_polls_at_once(fresh):
     assert poller.tick(force=True, conn=own["service"])["polled"]
 
 
+def test_a_kick_while_a_poll_runs_polls_again_at_once(fresh):
+    """A notification (or the portal's own action) while a poll runs: the task it sends
+    finds the lock held, so the running poll lists once more before it lets go, rather
+    than leaving the change to beat's next second."""
+    own = fresh
+    own["devcloud"].admin_api("POST", "faults", {"service": "compute", "method": "GET",
+                                                 "path": "/servers/detail$",
+                                                 "latency_ms": 600})
+    started = time.time()
+    assert poller.tick(force=True, conn=own["service"])["polled"]
+    assert len(list_calls(calls(own, started))) == 1            # no kick: one list
+    started = time.time()
+    kicker = threading.Timer(0.2, pollstate.kick)                # mid-poll
+    kicker.start()
+    assert poller.tick(force=True, conn=own["service"])["polled"]
+    kicker.join()
+    assert len(list_calls(calls(own, started))) == 2
+
+
 def test_catch_up_after_missed_ticks(fresh):
     own = fresh
     poller.poll(own["service"])
