@@ -63,7 +63,13 @@ def tick(force: bool = False, conn=None) -> dict:
     if not lock.acquire():
         return {"polled": False, "reason": "another poll is running"}
     try:
-        return poll(conn or service_connection())
+        conn = conn or service_connection()
+        started = time.time()
+        result = poll(conn)
+        # a notification while this poll ran: its change may be newer than the lists
+        if result.get("polled") and pollstate.kicked_after(started):
+            result = poll(conn)
+        return result
     finally:
         try:
             lock.release()

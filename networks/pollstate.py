@@ -10,6 +10,7 @@
 import hashlib
 import json
 import os
+import time
 
 from django.conf import settings
 
@@ -63,4 +64,13 @@ def reset() -> None:
 
 def kick() -> None:
     """Poll at the next beat (the portal itself just changed something)."""
-    client().set(_prefix() + "next_at", 0)
+    pipe = client().pipeline()
+    pipe.set(_prefix() + "next_at", 0)
+    pipe.set(_prefix() + "kicked_at", time.time())
+    pipe.execute()
+
+
+def kicked_after(started: float) -> bool:
+    """Whether a kick came while a poll that started then was running (as the vms
+    poller's: the task the kick sent found the lock held)."""
+    return float(client().get(_prefix() + "kicked_at") or 0) > started

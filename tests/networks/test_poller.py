@@ -162,3 +162,35 @@ def test_the_admins_pools_page_hears_a_pools_usage_change(pushed, cloud, pool):
         alice.network.delete_ip(fip)
     poller.poll(conn)
     assert usage_of(for_project(pushed, "admins"), pool["id"]).startswith("0 / 191")
+
+
+@pytest.mark.devcloud_only(reason="holds Neutron's network list open with a devcloud fault "
+                                  "rule, and counts the calls")
+def test_a_kick_while_a_poll_runs_polls_again_at_once(pushed, cloud):
+    """A notification while a poll runs (its task finds the lock held): the running poll
+    lists once more before it lets go, rather than leaving the change to beat's next
+    second."""
+    import threading
+    import time
+
+    dc = cloud.devcloud
+    conn = service_connection()
+    assert poller.tick(force=True, conn=conn)["polled"]             # the baseline
+    dc.admin_api("POST", "faults", {"service": "network", "method": "GET",
+                                    "path": "/v2.0/networks$", "latency_ms": 600})
+    try:
+        started = time.time()
+        assert poller.tick(force=True, conn=conn)["polled"]
+        lists = [c for c in dc.admin_api("GET", f"stats?since={started}")["calls"]
+                 if c["method"] == "GET" and c["path"].endswith("/v2.0/networks")]
+        assert len(lists) == 1                                       # no kick: one
+        started = time.time()
+        kicker = threading.Timer(0.2, pollstate.kick)                # mid-poll
+        kicker.start()
+        assert poller.tick(force=True, conn=conn)["polled"]
+        kicker.join()
+        lists = [c for c in dc.admin_api("GET", f"stats?since={started}")["calls"]
+                 if c["method"] == "GET" and c["path"].endswith("/v2.0/networks")]
+        assert len(lists) == 2
+    finally:
+        dc.admin_api("DELETE", "faults")
