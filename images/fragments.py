@@ -8,15 +8,21 @@ actor's project."""
 
 from django.template.loader import render_to_string
 
+from portal.access import AUDIENCES
+
 from . import live, rows
 
 
 def for_project(image: dict, project_id: str | None) -> dict[str, str]:
-    """The image's row (placed, or replaced) and detail badge as the pages of `project_id`
-    show them (None: a project that does not own it), by audience."""
-    badge = render_to_string("images/_status.html", {"i": rows.row(image, project_id),
-                                                     "oob": True})
-    return {audience: html + badge for audience, html in live.row(image, project_id).items()}
+    """The image's row (placed, or replaced) and its detail page's badge, facts and
+    actions as the pages of `project_id` show them (None: a project that does not own
+    it), by audience (Launch and Delete are for those who may change)."""
+    r = rows.for_detail(image, project_id)
+    shown = (render_to_string("images/_status.html", {"i": r, "oob": True})
+             + render_to_string("images/_facts.html", {"i": r, "oob": True}))
+    return {audience: html + shown + render_to_string("images/_actions.html", {
+        "i": r, "oob": True, "perms_": AUDIENCES[audience]})
+        for audience, html in live.row(image, project_id).items()}
 
 
 def changed(image: dict, actor) -> dict[str, str]:

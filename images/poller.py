@@ -12,7 +12,7 @@ ids gone are removed. Nothing is asked per image, per page or per browser.
 
 Where a row goes (what the project's own list would show on reload, selectors.usable):
 a private or shared image to its owner's pages only; a public or community one to every
-project's (Keystone's projects, cached: portal.projects), the owner's with its own
+project's (Keystone's projects: one more call on such a tick), the owner's with its own
 variant. An image that stops being public or community leaves the other projects' pages.
 A shared image's row does not reach the projects it was shared with (finding them costs
 a members call per image): those see it change on reload.
@@ -26,8 +26,7 @@ import time
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
-from portal import projects, reads
-from portal.actor import Actor
+from portal import reads
 from portal.cloud import service_connection
 from portal.events import publish
 from portal.redisconn import client, scoped
@@ -117,9 +116,11 @@ class Fragments:
         self._projects: list[str] | None = None
 
     def projects(self) -> list[str]:
+        """Keystone's projects, asked once on a tick where a public or community image
+        changed (rare, and then a project made a minute ago gets the row too)."""
         if self._projects is None:
-            # Keystone's, cached for minutes (a warm tick asks nothing)
-            self._projects = [p["id"] for p in projects.projects(Actor.service(conn=self.conn))]
+            self._projects = [p["id"] for p in reads.collection(
+                self.conn.identity, "/projects", "projects")]
         return self._projects
 
     def add(self, project_id: str, html: dict[str | None, str]) -> None:

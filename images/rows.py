@@ -56,6 +56,20 @@ def row(image: dict, project_id: str) -> dict:
     }
 
 
+def delete_what(r: dict) -> str:
+    """What deleting the image loses, in the confirmation."""
+    what = "snapshot" if r["snapshot"] else "image"
+    return (f"The {what} “{r['name'] or r['id']}” and its {r['size_text'] or 'data'} are "
+            "deleted from the image service. Servers already running from it keep running, "
+            "but no new server can be launched from it and none can be rebuilt to it. "
+            "This cannot be undone.")
+
+
+def for_detail(image: dict, project_id: str | None) -> dict:
+    r = row(image, project_id)
+    return {**r, "delete_what": delete_what(r)}
+
+
 def render_row(r: dict, perms, oob: str = "") -> str:
     """The row's HTML; `oob` is its hx-swap-oob value in a live event ("true" replaces the
     row on pages that show it, "afterbegin:#image-rows" adds it to the list)."""

@@ -99,4 +99,4 @@ def owned_image(actor, image_id: str) -> dict:
 
 def image_detail(actor, image_id: str) -> dict:
     image = visible_image(actor, image_id)
-    return {"image": image, "i": rows.row(image, actor.project_id)}
+    return {"image": image, "i": rows.for_detail(image, actor.project_id)}

@@ -35,20 +35,11 @@ class ImageList(LoginRequiredMixin, ActorMixin, View):
                                                          "usable images."})
 
 
-def delete_what(i: dict) -> str:
-    """What deleting the image loses, in the confirmation."""
-    what = "snapshot" if i["snapshot"] else "image"
-    return (f"The {what} “{i['name'] or i['id']}” and its {i['size_text'] or 'data'} are "
-            "deleted from the image service. Servers already running from it keep running, "
-            "but no new server can be launched from it and none can be rebuilt to it. "
-            "This cannot be undone.")
-
-
 class ImageDetail(LoginRequiredMixin, ActorMixin, View):
     def get(self, request, image_id):
         ctx = selectors.image_detail(self.actor, image_id)
         return render(request, "images/detail.html", {
-            **ctx, "delete_what": delete_what(ctx["i"]), "visibility_form": VisibilityForm(
+            **ctx, "visibility_form": VisibilityForm(
                 initial={"visibility": ctx["image"].get("visibility")},
                 is_admin=self.actor.perms.is_admin)})
 

@@ -86,3 +86,23 @@ def test_another_projects_public_image_reaches_the_list_but_not_the_own_filter(
     page.wait_for_selector(row(public.id), state="detached", timeout=WAIT)
     not_reloaded_and_clean(page, errors)
     assert own_page.evaluate("window.__notReloaded") is True
+
+
+def test_the_detail_page_follows_its_image_badge_facts_and_launch(
+        page, live_portal, live_worker, cloud, prefix):
+    alice, admin = cloud.connect("alice"), cloud.connect("admin")
+    image = record(alice, f"{prefix}-detail", visibility="private")
+    browser_login(page, live_portal, cloud, "alice")
+    errors = watch(page, f"{live_portal.url}/images/{image.id}/")
+    assert page.locator("[data-testid=launch]").count() == 0
+    Image.existing(id=image.id, data=b"\0" * 1024).upload(alice.image)
+    page.wait_for_selector("[data-testid=image-status]:text-is('active')", timeout=WAIT)
+    page.wait_for_selector("[data-testid=launch]", timeout=WAIT)
+    checksum = alice.image.get_image(image.id).checksum
+    page.wait_for_selector(f"[data-testid=image-facts] code:text-is('{checksum}')",
+                           timeout=WAIT)
+    admin.image.deactivate_image(image.id)
+    page.wait_for_selector("[data-testid=image-status]:text-is('deactivated')", timeout=WAIT)
+    assert page.locator("[data-testid=launch]").count() == 0
+    assert page.locator("[data-testid=delete]").count() == 1     # still alice's to delete
+    not_reloaded_and_clean(page, errors)

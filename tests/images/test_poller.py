@@ -9,7 +9,7 @@ import pytest
 from openstack.image.v2.image import Image
 
 from images import poller
-from portal import projects, reads
+from portal import reads
 from portal.cloud import service_connection
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pushed(portal_settings, monkeypatch):
     poller.reset()
-    projects.forget()
     sent = []
     monkeypatch.setattr(poller, "publish", lambda project, html, kind, audience=None:
                         sent.append((project, html, audience)))
@@ -55,6 +54,11 @@ def test_a_private_image_follows_its_statuses_on_its_owners_pages_only(
     assert ">active<" in to(pushed, mine)
     assert f'data-testid="launch-{image.id}"' in to(pushed, mine, "member")
     assert f'data-testid="launch-{image.id}"' not in to(pushed, mine, "reader")
+    # the detail page's panels: its facts, and its actions for those who may change
+    assert f'id="image-facts-{image.id}"' in to(pushed, mine)
+    assert 'data-testid="launch"' in to(pushed, mine, "member")
+    assert 'data-testid="delete"' in to(pushed, mine, "member")
+    assert 'data-testid="launch"' not in to(pushed, mine, "reader")
     pushed.clear()
 
     admin_conn.image.deactivate_image(image.id)
