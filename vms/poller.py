@@ -31,6 +31,7 @@ from portal import metrics, projects
 from portal.actor import Actor
 from portal.cloud import service_connection
 from portal.events import publish, publish_to_admins
+from portal.reads import collection
 
 from . import (
     action_steps,
@@ -140,8 +141,12 @@ def _admin_rows(conn, changed, by_project) -> None:
     pages (sent after, so it is the one kept there)."""
     if not changed:
         return
+    wanted = {s.project_id for s in changed}
     try:  # Keystone's names, cached for minutes: a warm tick asks nothing
-        names = projects.names(Actor.service(conn=conn), {s.project_id for s in changed})
+        names = projects.names(Actor.service(conn=conn), wanted)
+        if wanted - set(names):  # a project made since (the cache asks again only later)
+            names = {p["id"]: p["name"] for p in collection(conn.identity, "/projects",
+                                                            "projects")}
     except UNREACHABLE as exc:
         log.warning("project names for the admins' rows not read: %s", exc)
         names = {}
