@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.channellayer import host_options as channel_host
 from portal.logs import log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -135,11 +136,13 @@ REDIS_ROLES = {role: os.environ.get(f"REDIS_{role.upper()}_URL") or REDIS_URL
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # channels-redis, safe to cancel and retrying a connection the Redis restart
+        # closed (portal/channellayer.py: after an outage /ws/events/ could hang for good).
+        "BACKEND": "portal.channellayer.PortalChannelLayer",
         # redis-py 8 reads with a 5 s socket timeout, the same 5 s channels-redis blocks
         # in BZPOPMIN: an idle socket's read then races the timeout and the consumer dies
         # (WebSocket closed with 1011). Give the read room beyond the blocking pop.
-        "CONFIG": {"hosts": [{"address": REDIS_ROLES["channels"], "socket_timeout": 15}],
+        "CONFIG": {"hosts": [channel_host(REDIS_ROLES["channels"], socket_timeout=15)],
                    "capacity": 1500, "expiry": 30},
     }
 }
