@@ -45,3 +45,24 @@ def test_a_shelved_row_offers_shelve_offload_to_admins_only():
 def test_one_render_for_audiences_offered_the_same():
     html = fragments.row(row())
     assert html["member"] is html["admin"]
+
+
+def test_the_admins_row_links_its_name_only_for_its_own_projects_pages(portal_settings):
+    """vms.admin_rows: rendered once with an admin's actions; the variant for every
+    admin's pages has the name unlinked (its detail page is its own project's)."""
+    from vms import admin_rows
+    from vms.servers import Server
+
+    server = Server({"id": "a" * 8 + "-1111-2222-3333-" + "b" * 12, "name": "w<1>&x",
+                     "status": "ACTIVE", "OS-EXT-STS:vm_state": "active", "tenant_id": "p1",
+                     "created": "2026-01-01T00:00:00Z", "addresses": {},
+                     "flavor": {"original_name": "m1.tiny"}, "image": {"id": "i"},
+                     "OS-EXT-SRV-ATTR:host": "compute-1",
+                     "OS-SRV-USG:launched_at": "2026-01-01T00:00:09.000000"})
+    anywhere, own = admin_rows.pushed(server, {"p1": "alpha"})
+    link = f'<a href="/servers/{server.id}/">w&lt;1&gt;&amp;x</a>'
+    assert link in own and link not in anywhere and "w&lt;1&gt;&amp;x<br>" in anywhere
+    for html in (anywhere, own):
+        assert 'data-live-row="admin-servers"' in html and "alpha" in html
+        assert 'data-live-v-host="compute-1"' in html and 'data-live-v-project="p1"' in html
+        assert f'data-testid="stop-{server.id}"' in html      # an admin's actions
