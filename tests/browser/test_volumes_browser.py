@@ -56,3 +56,37 @@ def test_server_detail_panel_attaches(page, live_portal, cloud, prefix, make_vol
     page.reload()
     panel.locator("[data-testid=device]").wait_for(timeout=15000)
     assert vol.name in panel.inner_text()
+
+
+def test_launch_from_a_new_volume_and_watch_its_timeline(page, live_portal, live_worker, cloud,
+                                                         prefix, networks, image_id):
+    """The launch form's boot source in Chromium: a new 1 GB volume from the image, deleted
+    with the server; the timeline shows the root volume's steps as the worker sees them,
+    and Nova made and attached the volume."""
+    conn = cloud.connect("alice")
+    name = f"{prefix}-bfv"
+    browser_login(page, live_portal, cloud, "alice")
+    page.goto(f"{live_portal.url}/servers/launch/")
+    page.fill("#id_name", name)
+    page.select_option("#id_image", image_id)
+    page.select_option("#id_boot_source", "new_volume")
+    page.fill("#id_volume_size", "1")
+    page.set_checked("#id_delete_on_termination", True)
+    for box in page.locator("input[name=networks]").all():
+        box.set_checked(box.get_attribute("value") == networks["alice"]["network"].id)
+    page.click("[data-testid=launch-submit]")
+    page.wait_for_selector("[data-testid=timeline]")
+    requested = page.locator("li[data-step=root_volume] [data-testid=step-detail]")
+    assert requested.inner_text() == "new 1 GB volume from image cirros, deleted with the " \
+                                     "server"
+    page.wait_for_selector("li[data-step=volume_attached].done", timeout=90000)
+    page.wait_for_selector("li[data-step=active].done", timeout=90000)
+    server_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    (attached,) = conn.compute.get_server(server_id).attached_volumes
+    detail = page.locator("li[data-step=volume_attached] [data-testid=step-detail]")
+    assert detail.inner_text() == f"volume {attached['id']}, deleted with the server"
+    vol = conn.block_storage.get_volume(attached["id"])
+    assert vol.is_bootable and vol.size == 1
+    conn.compute.delete_server(server_id)
+    conn.compute.wait_for_delete(conn.compute.get_server(server_id), wait=90)
+    conn.block_storage.wait_for_delete(vol, wait=90, interval=0.3)
