@@ -41,8 +41,9 @@ def add_fields(form) -> None:
         label="Volume size (GB)", required=False,
         help_text="For a new volume: at least the image's minimum disk. Empty: that minimum "
                   "(1 GB at least).")
+    # off unless asked (as Horizon has it): an existing volume is the person's data
     f["delete_on_termination"] = forms.BooleanField(
-        label="Delete the volume when the server is deleted", required=False, initial=True)
+        label="Delete the volume when the server is deleted", required=False, initial=False)
     f["boot_volume"] = forms.ChoiceField(
         label="Bootable volume", required=False,
         choices=[("", "—")] + [(v["id"], _volume_label(v)) for v in o["volumes"]])

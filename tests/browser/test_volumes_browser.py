@@ -69,7 +69,12 @@ def test_launch_from_a_new_volume_and_watch_its_timeline(page, live_portal, live
     page.goto(f"{live_portal.url}/servers/launch/")
     page.fill("#id_name", name)
     page.select_option("#id_image", image_id)
+    # only the chosen source's fields show (static/js/boot-source.js)
+    assert page.is_hidden("#id_volume_size") and page.is_hidden("#id_boot_volume")
+    page.select_option("#id_boot_source", "volume")
+    assert page.is_visible("#id_boot_volume") and page.is_hidden("#id_image")
     page.select_option("#id_boot_source", "new_volume")
+    assert page.is_visible("#id_volume_size") and page.is_hidden("#id_boot_snapshot")
     page.fill("#id_volume_size", "1")
     page.set_checked("#id_delete_on_termination", True)
     for box in page.locator("input[name=networks]").all():
