@@ -6,6 +6,7 @@ the poller run here."""
 
 import pytest
 
+from portal.models import AuditEvent
 from tests.pages import form_error, text
 from tests.vms.helpers import delete_servers, launch_data, wait_for
 from vms import boot_source, tasks
@@ -99,6 +100,10 @@ def test_boot_from_a_new_volume_deleted_with_the_server(alice, cloud, networks, 
     assert [s for s in order if s in ev] == order
     page = text(alice.get(f"/servers/{sid}/"))
     assert "Root volume requested" in page and "Root volume made and attached" in page
+    audited = AuditEvent.objects.get(action="server.launch", target=prefix)
+    assert audited.detail.endswith(", root: new 1 GB volume from image "
+                                   f"{conn.image.get_image(image_id).name}, deleted with "
+                                   "the server")
     assert alice.post(f"/servers/{sid}/delete/").status_code == 302
     poll_until(lambda: "server_gone" in steps(sid), what="server gone")
     wait_for(lambda: conn.block_storage.find_volume(vol.id, ignore_missing=True) is None,

@@ -177,7 +177,8 @@ def _accepted(actor, launch_row: LaunchRequest, data: dict, flavor, root: str, f
     afterwards(what, lambda: announce(
         actor, "server.launch", data["name"],
         event=fragments.launched(ids, bool(launch_row.floating_pool_id)),
-        detail=f"{len(ids)} server(s), flavor {flavor.name}, request {rid}"))
+        detail=f"{len(ids)} server(s), flavor {flavor.name}, request {rid}"
+               + (f", root: {root}" if root else "")))
     return LaunchResult(ids, private_key=private_key, key_name=key_name if made_key else None)
 
 
