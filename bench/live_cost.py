@@ -145,9 +145,13 @@ def real_stack(tmp: Path):
 
 @contextmanager
 def listening(env: dict, tmp: Path, url: str):
-    """manage.py listen_notifications on `url` until its --status says it listens."""
+    """manage.py listen_notifications on `url` until its --status says it listens, on a
+    durable queue of the bench's own, deleted after (a queue nobody reads would keep
+    filling with the cloud's notifications)."""
+    queue = f"stackport-bench-{uuid.uuid4().hex[:8]}"
     proc = subprocess.Popen([sys.executable, "manage.py", "listen_notifications"],
-                            cwd=ROOT, env=dict(env, PORTAL_NOTIFICATIONS_URL=url),
+                            cwd=ROOT, env=dict(env, PORTAL_NOTIFICATIONS_URL=url,
+                                               PORTAL_NOTIFICATIONS_QUEUE=queue),
                             stdout=open(tmp / "listener.log", "ab"), stderr=subprocess.STDOUT)
     try:
         wait(lambda: subprocess.run(
@@ -159,6 +163,12 @@ def listening(env: dict, tmp: Path, url: str):
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+        from kombu import Connection
+
+        from devcloud.notifications import amqp_url
+
+        with Connection(amqp_url(url), connect_timeout=5) as conn:
+            conn.channel().queue_delete(queue)
 
 
 class Cloud:
