@@ -3,7 +3,7 @@ as devcloud must answer them like the real Cinder 29 does.
 
 `run(admin, demo)` plays one scenario as the demo account (volumes of its own, an
 instance uuid that no Nova knows: Cinder does not ask Nova), recording per step the status
-code and the normalised body. record_attachments.py plays it on the real cloud into
+code and the normalised body. record.py attachments plays it on the real cloud into
 attachments_real.json; test_attachments_parity.py plays it on devcloud and compares.
 Ids, times, URLs and host names are normalised away; a volume view is reduced to what
 an attachment changes. Everything the scenario makes is deleted at the end.

@@ -6,7 +6,7 @@ as the real Nova 2026.2 and Cinder 29 do.
 volumes and snapshots), then boots from a new volume made from an image, from an existing
 bootable volume and from a volume snapshot, and deletes them (with and without
 delete_on_termination), recording per step the status, the reduced body (day2_cases.reduce)
-and the root volume as Cinder shows it. `record_bfv.py` plays it on the real cloud into
+and the root volume as Cinder shows it. `record.py bfv` plays it on the real cloud into
 bfv_real.json; test_bfv_parity.py plays it on devcloud and compares. Everything the scenario
 makes is deleted at the end.
 """

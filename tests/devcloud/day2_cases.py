@@ -4,7 +4,7 @@
 a network of its own, then every day-2 action and its refusals (pause ... snapshot, security
 groups, interfaces), recording per step the status code, the body and the
 (status, vm_state, task_state, power_state) states the server passed through.
-`record_day2.py` plays it on the real cloud into day2_real.json; test_day2_parity.py plays it
+`record.py day2` plays it on the real cloud into day2_real.json; test_day2_parity.py plays it
 on devcloud and compares. Ids, times, addresses, host names and passwords are normalised
 away; a server view is reduced to its keys and the fields that say what happened.
 Everything the scenario makes is deleted at the end.

@@ -1,6 +1,6 @@
 """devcloud plays attachments_cases.py's scenario (Cinder's attachments API and the older
 os-reserve … os-detach actions) and answers as the real Cinder 29 did when it was recorded
-(attachments_real.json, `python -m tests.devcloud.record_attachments`): each step's
+(attachments_real.json, `python -m tests.devcloud.record attachments`): each step's
 status code and normalised body."""
 
 import json

@@ -1,5 +1,5 @@
 """devcloud plays bfv_cases.py's boot-from-volume scenario and answers as the real Nova 2026.2
-and Cinder 29 did when it was recorded (bfv_real.json, `python -m tests.devcloud.record_bfv`):
+and Cinder 29 did when it was recorded (bfv_real.json, `python -m tests.devcloud.record bfv`):
 each step's status and normalised body, the root volume as Cinder shows it, and the states
 the new-volume boot passed through (the real ones all among devcloud's, in order).
 """

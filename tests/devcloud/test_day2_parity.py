@@ -1,5 +1,5 @@
 """devcloud plays day2_cases.py's scenario and answers as the real Nova 2026.2 did when it
-was recorded (day2_real.json, `python -m tests.devcloud.record_day2`): each step's status
+was recorded (day2_real.json, `python -m tests.devcloud.record day2`): each step's status
 and normalised body, and the states the server passed through (the real cloud's fake
 driver skips states faster than a poll sees them: those it showed must be devcloud's too).
 """
