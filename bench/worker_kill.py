@@ -25,20 +25,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import live_cost  # noqa: E402
 import redis  # noqa: E402
 import vmsbench  # noqa: E402
 
 ROOT = vmsbench.ROOT
-
-
-def wait(cond, timeout: float, what: str, step: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = cond()
-        if got:
-            return got
-        time.sleep(step)
-    raise RuntimeError(f"timed out: {what}")
+wait = live_cost.wait
 
 
 def start_worker(env: dict, tmp: Path, name: str) -> subprocess.Popen:
@@ -94,7 +86,7 @@ def sample(st: dict, worker: subprocess.Popen, n: int, image_id: str, net_id: st
         try:
             # Wait for a poll that started after the fault: it is the one Nova holds.
             r.delete(lock)
-            wait(lambda: r.exists(lock), 30, "a poll holds the lease")
+            wait(lambda: r.exists(lock), 30, "a poll holds the lease", step=0.05)
             time.sleep(0.5)
             kill(worker)
             killed = time.time()
@@ -103,7 +95,7 @@ def sample(st: dict, worker: subprocess.Popen, n: int, image_id: str, net_id: st
         worker = start_worker(env, tmp, f"worker-{n}")
         back = time.time()
         wait(lambda: listener.first_seen("ACTIVE").get(server.id), 90,
-             f"{server.id} ACTIVE in the listener")
+             f"{server.id} ACTIVE in the listener", step=0.05)
         seen = listener.first_seen("ACTIVE")[server.id]
     demo.compute.delete_server(server)
     return seen - back, seen - killed, worker
