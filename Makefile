@@ -32,8 +32,8 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
-		echo "--- database tests on PostgreSQL ---"; \
-		DATABASE_URL=$(PG_URL) $(PY) -m pytest -m django_db -p no:cacheprovider; \
+		echo "--- the portal's database tests (sessions, audit, login, health, launch) on PostgreSQL ---"; \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest -m django_db -p no:cacheprovider tests/portal tests/vms/test_launch.py; \
 	else echo "--- PostgreSQL not reachable on 127.0.0.1:5432: database tests ran on SQLite only ---"; fi
 
 # The integration and browser suites against the scaled-out layout of README "Production":
