@@ -7,15 +7,11 @@
     lock          held while a poll runs (a short lease, so a killed worker frees it)
 """
 
-import hashlib
 import json
-import os
 import time
 
-from django.conf import settings
-
 from portal import notifications
-from portal.redisconn import client
+from portal.redisconn import client, scoped
 
 INTERVAL = 1.0  # a change made with the CLI is on the page within about a tick and a half
 BEAT_SLACK = 0.3
@@ -24,11 +20,7 @@ LEASE = 15  # seconds the lock outlives a holder that died mid-poll
 
 def _prefix() -> str:
     """Per database, as the vms poller's (two portals on one Redis keep their own)."""
-    db = settings.DATABASES["default"]
-    where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
-    if "memory" in str(db["NAME"]) or not db["NAME"]:
-        where += f":{os.getpid()}"
-    return f"stackport:networks:poll:{hashlib.sha1(where.encode()).hexdigest()[:10]}:"
+    return scoped("networks:poll")
 
 
 def seen(kind: str) -> dict | None:

@@ -30,15 +30,13 @@ themselves. `manage.py listen_notifications --status` says which it is (exit 1 w
 polling has taken over).
 """
 
-import hashlib
 import json
 import logging
-import os
 import time
 
 from django.conf import settings
 
-from portal.redisconn import client
+from portal.redisconn import client, scoped
 
 log = logging.getLogger(__name__)
 CINDER_EXCHANGE = getattr(settings, "NOTIFICATIONS_CINDER_EXCHANGE", "openstack")
@@ -56,11 +54,7 @@ VOLUME_KINDS = ("volume.", "snapshot.")
 def key(name: str) -> str:
     """Per database, as the pollers' state (two portals, or a test run beside a live
     portal, on one Redis: one's listener must not slow the other's pollers)."""
-    db = settings.DATABASES["default"]
-    where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
-    if "memory" in str(db["NAME"]) or not db["NAME"]:
-        where += f":{os.getpid()}"
-    return f"stackport:notifications:{hashlib.sha1(where.encode()).hexdigest()[:10]}:{name}"
+    return scoped("notifications") + name
 
 
 def url() -> str:

@@ -8,9 +8,7 @@
                 while it runs, so a worker killed mid-poll frees it within LEASE seconds
 """
 
-import hashlib
 import logging
-import os
 import threading
 import time
 from contextlib import contextmanager
@@ -20,7 +18,7 @@ from django.conf import settings
 from redis.exceptions import LockError, RedisError
 
 from portal import notifications
-from portal.redisconn import client
+from portal.redisconn import client, scoped
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +38,7 @@ STALE_AFTER = 75.0  # no good poll for this long (a worker down): pages say stat
 def _prefix() -> str:
     """The poll cursor belongs with the database holding the last-seen state it is relative
     to: two portals (or a test run beside a live portal) on one Redis keep separate ones."""
-    db = settings.DATABASES["default"]
-    where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
-    if "memory" in str(db["NAME"]) or not db["NAME"]:
-        where += f":{os.getpid()}"  # an in-memory database belongs to this process only
-    return f"stackport:vms:poll:{hashlib.sha1(where.encode()).hexdigest()[:10]}:"
+    return scoped("vms:poll")
 
 
 def _get(name: str):

@@ -3,13 +3,10 @@ minute (reconciliation) while the notification listener hears Cinder, whose volu
 and snapshot.*.end kick it (portal/notification_polls.py). A volume in transition keeps
 the tick's pace (its end notification may be one Cinder does not send, e.g. reserved)."""
 
-import hashlib
-import os
 
-from django.conf import settings
 
 from portal import notifications
-from portal.redisconn import client
+from portal.redisconn import client, scoped
 
 INTERVAL = 1.0
 BEAT_SLACK = 0.3
@@ -17,11 +14,7 @@ BEAT_SLACK = 0.3
 
 def _key() -> str:
     """Per database, as the other pollers' state (two portals on one Redis)."""
-    db = settings.DATABASES["default"]
-    where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
-    if "memory" in str(db["NAME"]) or not db["NAME"]:
-        where += f":{os.getpid()}"
-    return f"stackport:volumes:poll:{hashlib.sha1(where.encode()).hexdigest()[:10]}:next_at"
+    return scoped("volumes:poll") + "next_at"
 
 
 def due(now: float) -> bool:
