@@ -10,6 +10,8 @@ import subprocess
 import uuid
 from contextlib import contextmanager
 
+from tests.realcloud import _alive
+
 HOST, PORT = "127.0.0.1", 5672
 SHARED = f"rabbit://guest:guest@{HOST}:{PORT}/"  # the real cloud's own virtual host
 PREFIX = "stackport-test-"
@@ -37,16 +39,6 @@ def can_make_vhosts() -> bool:
         return True
     except (subprocess.SubprocessError, OSError):
         return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
 
 
 def _sweep() -> None:
