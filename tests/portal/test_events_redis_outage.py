@@ -14,7 +14,7 @@ from portal.channellayer import PortalChannelLayer, host_options
 from portal.consumers import TRY_AGAIN
 from portal.events import project_group
 from tests.conftest import run_portal
-from tests.portal.test_events_ws import project_id, ws_url
+from tests.portal.test_events_ws import heard, project_id, ws_url
 from tests.redisserver import Redis
 
 # The sockets opened while Redis is away leave the layer's pool in the state the page's
@@ -64,4 +64,4 @@ async def test_the_first_socket_once_redis_is_back_opens_and_hears(cloud, tmp_pa
         redis.start()
         async with await connect(portal, alice, open_timeout=20) as back:
             await publish(redis, alpha, '<div id="probe" hx-swap-oob="true">back</div>')
-            assert "back" in await asyncio.wait_for(back.recv(), timeout=10)
+            assert "back" in await heard(back, "back", within=10)

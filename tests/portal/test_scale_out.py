@@ -59,7 +59,7 @@ def test_requests_alternate_and_one_session_serves_on_both(layout, cloud):
 
 
 def test_live_events_reach_a_socket_on_the_other_web(layout, cloud):
-    from tests.portal.test_events_ws import connect, project_id
+    from tests.portal.test_events_ws import connect, heard, project_id
 
     web1 = direct(layout, 0)
     alice = web1.login("alice", cloud)
@@ -71,7 +71,7 @@ def test_live_events_reach_a_socket_on_the_other_web(layout, cloud):
             marker = uuid.uuid4().hex
             # Published by another process (as web2, a worker or the poller would).
             await apublish(alpha, f'<div id="probe" hx-swap-oob="true">{marker}</div>')
-            return marker, await asyncio.wait_for(ws.recv(), timeout=5)
+            return marker, await heard(ws, marker)
 
     marker, got = asyncio.run(hear())
     assert marker in got
