@@ -70,7 +70,7 @@ def measure_page(session, url: str, path: str, n: int) -> dict | None:
     if first.status_code == 404:
         return None
     first.raise_for_status()
-    app, cloud, own, calls = [], [], [], set()
+    app, cloud, own, cpu, calls = [], [], [], [], set()
     for _ in range(n):
         resp = session.get(url + path)
         resp.raise_for_status()
@@ -78,8 +78,9 @@ def measure_page(session, url: str, path: str, n: int) -> dict | None:
         app.append(t["app"])
         cloud.append(t.get("cloud", float("nan")))
         own.append(t.get("own", float("nan")))
+        cpu.append(t.get("cpu", float("nan")))
         calls.add(int(resp.headers["X-Cloud-Calls"]))
-    return {"app": app, "cloud": cloud, "own": own, "calls": sorted(calls)}
+    return {"app": app, "cloud": cloud, "own": own, "cpu": cpu, "calls": sorted(calls)}
 
 
 def raw_call_ms(conn, stages, n: int) -> float:
@@ -114,9 +115,10 @@ def raw_call_ms(conn, stages, n: int) -> float:
 
 
 def report(label: str, session, url: str, conn, n: int) -> None:
-    print(f"{label}, {n} requests per page (ms; own = server time - cloud calls' wall time)")
+    print(f"{label}, {n} requests per page (ms; own = server time - cloud calls' wall time; "
+          "cpu = the request thread's CPU time)")
     print(f"  {'page':13} {'server p50':>10} {'p95':>7} {'cloud p50':>9} {'own p50':>8} "
-          f"{'own p95':>8} {'calls':>6} {'raw calls p50':>13} {'ratio':>6}")
+          f"{'own p95':>8} {'cpu p50':>8} {'calls':>6} {'raw calls p50':>13} {'ratio':>6}")
     for name, (path, raw) in PAGES.items():
         got = measure_page(session, url, path, n)
         if got is None:
@@ -127,7 +129,8 @@ def report(label: str, session, url: str, conn, n: int) -> None:
             raw_ms = float("nan")  # that service is not in this cloud's catalog
         print(f"  {name:13} {pct(got['app'], 50):10.1f} {pct(got['app'], 95):7.1f} "
               f"{pct(got['cloud'], 50):9.1f} {pct(got['own'], 50):8.1f} "
-              f"{pct(got['own'], 95):8.1f} {str(got['calls']):>6} {raw_ms:13.1f} "
+              f"{pct(got['own'], 95):8.1f} {pct(got['cpu'], 50):8.1f} "
+              f"{str(got['calls']):>6} {raw_ms:13.1f} "
               f"{pct(got['app'], 50) / raw_ms:6.2f}")
 
 

@@ -35,7 +35,7 @@ from keystoneauth1 import access
 from keystoneauth1 import session as ks_session
 from openstack.config import loader
 
-from . import cloudcalls, retries
+from . import cloudcalls, httpenv, retries
 from .tokenauth import TokenPlugin
 
 _service_lock = threading.Lock()
@@ -99,8 +99,10 @@ def _record(response, *args, **kwargs):
 def new_session(auth=None, **kwargs) -> ks_session.Session:
     """A keystoneauth session with the configured timeout and the safe-retry policy: every
     cloud call the portal makes (login included) goes through one of these."""
-    return retries.install(ks_session.Session(auth=auth, timeout=settings.CLOUD_TIMEOUT,
+    sess = retries.install(ks_session.Session(auth=auth, timeout=settings.CLOUD_TIMEOUT,
                                               **kwargs))
+    httpenv.read_once(sess.session)     # the proxy environment, once per origin
+    return sess
 
 
 def connection_for_token(token: str, token_body: dict) -> openstack.connection.Connection:

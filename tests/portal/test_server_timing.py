@@ -31,7 +31,8 @@ def test_a_page_says_its_cloud_time_and_its_own(portal_settings, cloud):
     assert resp.status_code == 200
     timing = {m[0]: float(m[1]) for m in re.findall(r"(\w+);dur=([\d.]+)",
                                                     resp["Server-Timing"])}
-    assert set(timing) == {"app", "cloud", "own"}
+    assert set(timing) == {"app", "cloud", "own", "cpu"}
+    assert 0 < timing["cpu"] <= timing["app"] + 0.11   # one thread's CPU: never above wall
     assert int(resp["X-Cloud-Calls"]) >= 1 and timing["cloud"] > 0
     assert timing["cloud"] <= timing["app"]
     assert timing["own"] == pytest.approx(timing["app"] - timing["cloud"], abs=0.11)
