@@ -240,3 +240,26 @@ def _ours(got, network_id: str, name: str = "") -> list[dict]:
         if ours and msg["event_type"].startswith("network."):
             out.append(msg)
     return out
+
+
+def test_a_burst_sends_one_poll_now_and_one_at_the_windows_end(monkeypatch):
+    """Nova sends instance.update and then instance.create.end ~100 ms apart: the second
+    must start a poll of its own (at the debounce window's end), or the row waits for
+    beat's next tick."""
+    from portal import notification_polls
+    from portal.celery import app
+    from portal.redisconn import client
+
+    for name in ("sent:servers", "trailing:servers"):
+        client().delete(notifications.key(name))
+    sent = []
+    monkeypatch.setattr(app, "send_task",
+                        lambda name, **options: sent.append((name, options.get("countdown"))))
+    window = notification_polls.DEBOUNCE_MS / 1000
+    notification_polls._poll_now({"servers"})
+    notification_polls._poll_now({"servers"})       # inside the window: one more, at its end
+    notification_polls._poll_now({"servers"})       # covered by that one
+    assert sent == [("vms.tasks.poll", None), ("vms.tasks.poll", window)]
+    time.sleep(window + 0.05)
+    notification_polls._poll_now({"servers"})       # a new window: at once again
+    assert sent[2:] == [("vms.tasks.poll", None)]
