@@ -1,5 +1,5 @@
-"""The portal apps' shape: no import cycles within or between portal, vms, networks and
-consoles (devcloud has its own check), and no module much over 400 lines."""
+"""The portal apps' shape: no import cycles within or between the apps (devcloud has its
+own check), and no module much over 400 lines."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ import pytest
 from tests.devcloud.test_structure import cycles, imports_of
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("portal", "vms", "networks", "consoles")
+APPS = ("portal", "vms", "networks", "consoles", "images", "volumes", "cloud")
 MAX_LINES = 420  # "about 400": a module past this wants splitting by what it holds
 
 
