@@ -24,7 +24,7 @@ from portal.consumers import session_user
 from portal.sessionsockets import SESSION_ENDED, SessionWatch
 from portal.wsguards import REFUSED, same_origin
 
-from . import conf, records, tickets
+from . import conf, live, records, tickets
 from .upstream import UpstreamError, open_upstream
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class ConsoleRelayConsumer(AsyncConsumer):
     pump: asyncio.Task | None = None
     watchdog: asyncio.Task | None = None
     watch: SessionWatch | None = None
+    user = None                 # the session's portal user, once the socket is accepted
     finished = False
     counted = False             # in stackport_websockets_open
     to_client = 0
@@ -73,8 +74,9 @@ class ConsoleRelayConsumer(AsyncConsumer):
         log.warning("console socket refused: %s (user=%s, from %s)", reason,
                     user.user_name if user else "-", client_address(self.scope))
         if user is not None:
-            await database_sync_to_async(records.refused)(user, reason, ticket,
-                                                          client_address(self.scope))
+            record_id = await database_sync_to_async(records.refused)(
+                user, reason, ticket, client_address(self.scope))
+            await live.aannounce(record_id, user)
         await self.base_send({"type": "websocket.close", "code": REFUSED})
 
     async def on_connect(self) -> None:
@@ -116,6 +118,8 @@ class ConsoleRelayConsumer(AsyncConsumer):
         await self.watch.start()
         log.info("console session %s opened: user=%s server=%s type=%s mode=%s",
                  self.record_id, user.user_name, row.server_id, row.console_type, row.mode)
+        self.user = user
+        await live.aannounce(self.record_id, user)     # open audit pages gain the row
 
     def unflushed(self) -> tuple[int, int]:
         delta = (self.to_client - self.flushed_client, self.to_server - self.flushed_server)
@@ -195,6 +199,7 @@ class ConsoleRelayConsumer(AsyncConsumer):
         # The record first: the byte counts are final once the pump is cancelled, and the
         # upstream's closing handshake may take a while.
         await database_sync_to_async(records.end)(self.record_id, reason, *self.unflushed())
+        await live.aannounce(self.record_id, self.user)
         log.info("console session %s closed: %s, %d bytes to client, %d to server",
                  self.record_id, reason, self.to_client, self.to_server)
         if self.upstream is not None:

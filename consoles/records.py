@@ -46,19 +46,19 @@ def end(record_id: int, reason: str, to_client: int, to_server: int) -> None:
                                   ended_at__isnull=True).update(ended_at=timezone.now())
 
 
-def refused(user, reason: str, ticket: ConsoleTicket | None, address: str | None) -> None:
+def refused(user, reason: str, ticket: ConsoleTicket | None, address: str | None) -> int:
     """A socket refused before it reached the cloud, for the audit page. What the ticket
     was for is shown only to the ticket's owner's side: another user learns nothing."""
     now = timezone.now()
     own = ticket is not None and ticket.user_id == user.user_id
-    ConsoleSession.objects.create(
+    return ConsoleSession.objects.create(
         user_id=user.user_id, user_name=user.user_name, role=user.perms.label,
         via=ticket.via if own else "", server_id=ticket.server_id if own else "",
         server_name=ticket.server_name if own else "",
         project_id=ticket.project_id if own else user.project_id,
         console_type=ticket.console_type if own else "", mode=ticket.mode if own else "",
         address=address, started_at=now, ended_at=now,
-        close_reason=f"refused: {reason}"[:128])
+        close_reason=f"refused: {reason}"[:128]).pk
 
 
 def start_within_cap(ticket: ConsoleTicket, address: str | None, cap: int) -> int | None:
@@ -91,12 +91,15 @@ def prune_ended_before(cutoff) -> int:
     return deleted
 
 
-def close_lost() -> int:
+def close_lost() -> list[int]:
     """End the open sessions whose web process died (no heartbeat for conf.lost_after()):
-    ended when last seen, "relay lost". Returns how many."""
+    ended when last seen, "relay lost". Returns their ids."""
     since = timezone.now() - timedelta(seconds=conf.lost_after())
     lost = ConsoleSession.objects.filter(
         Q(seen_at__lt=since) | Q(seen_at__isnull=True, started_at__lt=since),  # older rows
         ended_at__isnull=True)
+    ids = list(lost.values_list("pk", flat=True))
+    lost = ConsoleSession.objects.filter(pk__in=ids)
     lost.filter(close_reason=ConsoleSession.OPEN).update(close_reason=LOST)
-    return lost.update(ended_at=Coalesce("seen_at", "started_at"), open_sockets=0)
+    lost.update(ended_at=Coalesce("seen_at", "started_at"), open_sockets=0)
+    return ids

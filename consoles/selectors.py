@@ -200,7 +200,10 @@ def project_names(actor, own_projects=()) -> dict[str, str]:
     return {p["id"]: p["name"] for p in rows}
 
 
-def audit_page(actor, filters: dict, own_projects=(), limit: int = 200) -> list:
+AUDIT_LIMIT = 200     # the newest sessions the audit page shows
+
+
+def audit_page(actor, filters: dict, own_projects=(), limit: int = AUDIT_LIMIT) -> list:
     """The sessions `actor` may see (audit_sessions), each with its project's name."""
     sessions = list(audit_sessions(actor, filters, limit))
     names = project_names(actor, own_projects) if sessions else {}
@@ -209,7 +212,7 @@ def audit_page(actor, filters: dict, own_projects=(), limit: int = 200) -> list:
     return sessions
 
 
-def audit_sessions(actor, filters: dict, limit: int = 200):
+def audit_sessions(actor, filters: dict, limit: int = AUDIT_LIMIT):
     """Console sessions `actor` may see: all for admin and helpdesk, their current
     project's otherwise; narrowed by the filter form's cleaned data."""
     qs = ConsoleSession.objects.all()

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import records
+from . import live, records
 
 log = logging.getLogger(__name__)
 
@@ -13,7 +13,8 @@ log = logging.getLogger(__name__)
              quiet=staticmethod(lambda count: not count))
 def close_lost() -> int:
     """End sessions whose web process died (see records.close_lost)."""
-    count = records.close_lost()
-    if count:
-        log.warning("ended %d console session(s) whose relay stopped beating", count)
-    return count
+    ended = records.close_lost()
+    if ended:
+        log.warning("ended %d console session(s) whose relay stopped beating", len(ended))
+        live.announce(ended)
+    return len(ended)

@@ -10,7 +10,7 @@ from django.views import View
 
 from portal.access import HelpdeskRequiredMixin, LoginRequiredMixin, readers_may_post
 
-from . import selectors, services
+from . import live, selectors, services
 from .forms import AuditFilterForm, HelpdeskSearchForm
 from .types import DEFAULT, SUPPORTED, UNAVAILABLE
 
@@ -107,6 +107,8 @@ class AuditView(LoginRequiredMixin, View):
         form = AuditFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         sessions = selectors.audit_page(request.actor, filters, request.cloud_user.projects)
+        live.mark(sessions)
         return render(request, "consoles/audit.html", {
             "form": form, "sessions": sessions,
+            "live_list": live.list_attrs(filters, len(sessions), selectors.AUDIT_LIMIT),
             "all_projects": request.perms.can_search_all_projects})

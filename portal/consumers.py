@@ -15,7 +15,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from . import metrics
 from .access import permissions_for
 from .channellayer import LAYER_DOWN
-from .events import ADMIN_GROUP, audience_group, project_group
+from .events import ADMIN_GROUP, ALL_PROJECTS_GROUP, audience_group, project_group
 from .session import KEY, CloudUser
 from .sessionsockets import SESSION_ENDED, SessionWatch
 from .wsguards import refuse
@@ -60,6 +60,8 @@ class EventsConsumer(AsyncWebsocketConsumer):
                               audience_group(self.user.project_id, perms.audience))
         if perms.is_admin:
             self.groups_joined += (ADMIN_GROUP,)
+        if perms.can_search_all_projects:
+            self.groups_joined += (ALL_PROJECTS_GROUP,)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

@@ -14,6 +14,9 @@ from channels.layers import get_channel_layer
 # Every open page of a cloud admin also hears the cloud's own news (services going down
 # or coming back: cloud/watch.py), whatever project the admin works in.
 ADMIN_GROUP = "cloud.admins"
+# Every open page of those who see every project's records (admin and helpdesk: the
+# console sessions of all projects), whatever project they work in.
+ALL_PROJECTS_GROUP = "cloud.all-projects"
 
 
 def project_group(project_id: str) -> str:
@@ -49,3 +52,12 @@ def publish_to_admins(html: str, kind: str = "update") -> None:
 async def apublish(project_id: str, html: str, kind: str = "update",
                    audience: str | None = None) -> None:
     await get_channel_layer().group_send(_group(project_id, audience), _message(html, kind))
+
+
+async def apublish_to_all_projects(html: str, kind: str = "update") -> None:
+    """Send an HTML fragment to the open pages of everyone who sees every project."""
+    await get_channel_layer().group_send(ALL_PROJECTS_GROUP, _message(html, kind))
+
+
+def publish_to_all_projects(html: str, kind: str = "update") -> None:
+    async_to_sync(get_channel_layer().group_send)(ALL_PROJECTS_GROUP, _message(html, kind))

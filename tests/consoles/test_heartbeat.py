@@ -56,3 +56,27 @@ async def test_a_lost_session_does_not_hold_the_cap(upstream, settings):  # noqa
     comm, connected = await connect(await mint("alice", key, upstream.port), key)
     assert connected
     await comm.disconnect()
+
+
+def test_a_session_ended_as_lost_is_pushed_to_the_open_pages(settings):
+    """Beat's close_lost sends the ended row to the session's project (the audit page
+    is live), over the real channel layer."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from portal.events import ALL_PROJECTS_GROUP, project_group
+
+    lost = lost_session(minutes_ago=10)
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    for group in (project_group("p-alpha"), ALL_PROJECTS_GROUP):
+        async_to_sync(layer.group_add)(group, channel)
+    try:
+        assert tasks.close_lost() == 1
+        got = [async_to_sync(layer.receive)(channel)["html"] for _ in range(2)]
+    finally:
+        for group in (project_group("p-alpha"), ALL_PROJECTS_GROUP):
+            async_to_sync(layer.group_discard)(group, channel)
+    for html in got:
+        assert f'id="console-session-{lost.pk}"' in html
+        assert 'data-live-v-state="closed"' in html and records.LOST in html
