@@ -14,8 +14,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..errors import CloudError
+from ..request_ids import request_id
 from ..routes import add_resource
-from . import quotas
+from . import notify, quotas
 from .api import body_of, compute_of, invalid_input, iso_micro, json_response, mv, nova, now
 
 
@@ -152,8 +153,12 @@ async def create_keypair(request):
     keypair = {"id": seq, "name": name, "user_id": user_id, "project_id": ctx.project_id,
                "public_key": public, "fingerprint": fingerprint(public),
                "type": body.get("type", "ssh"), "created_at": iso_micro(now())}
+    action = "create" if private is not None else "import"
+    compute = compute_of(request)
+    notify.send_keypair(compute, ctx, request_id(request), f"{action}.start", keypair)
     store["keypairs"][f"{user_id}/{name}"] = keypair
     store.touch()
+    notify.send_keypair(compute, ctx, request_id(request), f"{action}.end", keypair)
     view = {}
     if mv(request, "2.2"):
         view["type"] = keypair["type"]
@@ -168,9 +173,11 @@ async def create_keypair(request):
 @nova
 async def delete_keypair(request):
     k = _get(request, _user(request))
-    store = compute_of(request).store
-    del store["keypairs"][f"{k['user_id']}/{k['name']}"]
-    store.touch()
+    compute = compute_of(request)
+    notify.send_keypair(compute, request["ctx"], request_id(request), "delete.start", k)
+    del compute.store["keypairs"][f"{k['user_id']}/{k['name']}"]
+    compute.store.touch()
+    notify.send_keypair(compute, request["ctx"], request_id(request), "delete.end", k)
     return web.Response(status=202 if not mv(request, "2.2") else 204)
 
 

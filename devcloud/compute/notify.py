@@ -151,25 +151,58 @@ def payload(compute, server: dict, event: str, **over) -> dict:
 def context(server: dict) -> dict:
     """The request context Nova's notifications carry (its RequestContext's to_dict)."""
     action = _last_action(server)
-    user = action.get("user_id") or server["user_id"]
-    project = server["project_id"]
     meta = server.get("boot_meta") or {}
+    return _context(user=action.get("user_id") or server["user_id"],
+                    project=server["project_id"],
+                    project_name=meta.get("owner_project_name") or None,
+                    roles=[r for r in (meta.get("boot_roles") or "").split(",") if r],
+                    request_id=action.get("request_id"), is_admin=False,
+                    user_name=meta.get("owner_user_name") or None)
+
+
+def _context(*, user, project, project_name, roles, request_id, is_admin,
+             user_name) -> dict:
     return {
         "_context_auth_token": None, "_context_domain": None,
-        "_context_global_request_id": None, "_context_is_admin": False,
+        "_context_global_request_id": None, "_context_is_admin": is_admin,
         "_context_is_admin_project": True, "_context_project": project,
         "_context_project_domain": "default", "_context_project_id": project,
-        "_context_project_name": meta.get("owner_project_name") or None,
+        "_context_project_name": project_name,
         "_context_quota_class": None, "_context_read_deleted": "no",
         "_context_read_only": False, "_context_remote_address": None,
-        "_context_request_id": action.get("request_id"), "_context_resource_uuid": None,
-        "_context_roles": [r for r in (meta.get("boot_roles") or "").split(",") if r],
+        "_context_request_id": request_id, "_context_resource_uuid": None,
+        "_context_roles": list(roles),
         "_context_service_catalog": [], "_context_show_deleted": False,
         "_context_system_scope": None,
         "_context_timestamp": now().strftime("%Y-%m-%dT%H:%M:%S.%f"), "_context_user": user,
         "_context_user_domain": "default", "_context_user_id": user,
         "_context_user_identity": f"{user} {project} - default default",
-        "_context_user_name": meta.get("owner_user_name") or None}
+        "_context_user_name": user_name}
+
+
+def send_keypair(compute, ctx, request_id: str, event: str, keypair: dict) -> None:
+    """keypair.<create|import|delete>.<start|end>, as nova-api sends them (KeypairPayload
+    1.0; a create's start knows no key yet, an import's start no fingerprint yet)."""
+    notifier = compute.cloud.notifier
+    if notifier is None:
+        return
+    action, phase = event.split(".")
+    data = {"user_id": keypair["user_id"], "name": keypair["name"],
+            "fingerprint": keypair["fingerprint"], "public_key": keypair["public_key"],
+            "type": keypair.get("type", "ssh")}
+    if phase == "start" and action in ("create", "import"):
+        data["fingerprint"] = None
+        if action == "create":
+            data["public_key"] = None
+    notifier.send(exchange="nova", topic="versioned_notifications",
+                  publisher="nova-api:devcloud", event_type=f"keypair.{event}",
+                  payload={"nova_object.name": "KeypairPayload",
+                           "nova_object.namespace": "nova", "nova_object.version": "1.0",
+                           "nova_object.data": data},
+                  context=_context(user=ctx.user_id, project=ctx.project_id,
+                                   project_name=ctx.project_name, roles=ctx.roles,
+                                   request_id=request_id, is_admin=ctx.is_admin,
+                                   user_name=ctx.user_name))
 
 
 def send(compute, server: dict, *events: str, **over) -> None:

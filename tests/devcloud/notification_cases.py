@@ -19,6 +19,7 @@ from pathlib import Path
 from kombu import Connection, Exchange, Queue
 
 RECORDED = Path(__file__).with_name("notifications_real.json")
+KEYPAIRS_RECORDED = Path(__file__).with_name("keypair_notifications_real.json")
 # exchange → routing keys: Nova's versioned topic; Cinder's notifications go to its
 # control_exchange (oslo.messaging's default "openstack"; some deployments set "cinder")
 BINDINGS = {"nova": ("versioned_notifications.info", "versioned_notifications.error"),
@@ -202,6 +203,27 @@ class Scenario:
             if not port.device_owner.startswith("network:"):
                 demo.network.delete_port(port, ignore_missing=True)
         demo.network.delete_network(self.net, ignore_missing=True)
+
+
+class KeypairScenario:
+    """The demo user has Nova make a key pair, imports another, and deletes both: what
+    nova-api sends for key pairs (the portal's key pairs page follows them)."""
+
+    def __init__(self, demo, bus: str):
+        self.demo, self.bus = demo, bus
+        tag = uuid.uuid4().hex[:6]
+        self.names = [f"dn-kp-{tag}", f"dn-kp-{tag}-imported"]
+
+    def run(self) -> list[dict]:
+        recorder = Recorder(self.bus)
+        try:
+            made = self.demo.compute.create_keypair(name=self.names[0])  # below 2.92
+            self.demo.compute.create_keypair(name=self.names[1], public_key=made.public_key)
+        finally:
+            for name in self.names:
+                self.demo.compute.delete_keypair(name, ignore_missing=True)
+            got = recorder.done()
+        return [redact(m) for m in ours(got, set(self.names))]
 
 
 def kind(msg: dict) -> str:

@@ -1,6 +1,7 @@
 """Record what the real Nova and Cinder send to the bus in notification_cases.py's scenario
 (it deletes everything it made): python -m tests.devcloud.record_notifications [bus]
-[admin-cloud] [demo-cloud]
+[admin-cloud] [demo-cloud]; `... record_notifications keypairs [bus] [demo-cloud]` plays
+the key pair scenario alone into keypair_notifications_real.json.
 
 The bus defaults to ../shared/realcloud's RabbitMQ (rabbit://guest:guest@127.0.0.1:5672/),
 clouds come from OS_CLIENT_CONFIG_FILE (e.g. ../shared/realcloud/clouds.yaml, clouds
@@ -14,7 +15,13 @@ from datetime import UTC, datetime
 
 import openstack
 
-from tests.devcloud.notification_cases import RECORDED, Scenario, trimmed
+from tests.devcloud.notification_cases import (
+    KEYPAIRS_RECORDED,
+    RECORDED,
+    KeypairScenario,
+    Scenario,
+    trimmed,
+)
 
 BUS = "rabbit://guest:guest@127.0.0.1:5672/"
 
@@ -22,13 +29,24 @@ BUS = "rabbit://guest:guest@127.0.0.1:5672/"
 def main(bus: str = BUS, admin_cloud: str = "os-admin", demo_cloud: str = "os-demo") -> None:
     admin = openstack.connect(cloud=admin_cloud)
     demo = openstack.connect(cloud=demo_cloud)
-    got = Scenario(admin, demo, bus).run()
+    write(RECORDED, Scenario(admin, demo, bus).run(), admin, bus)
+
+
+def keypairs(bus: str = BUS, demo_cloud: str = "os-demo") -> None:
+    demo = openstack.connect(cloud=demo_cloud)
+    write(KEYPAIRS_RECORDED, KeypairScenario(demo, bus).run(), demo, bus)
+
+
+def write(path, got: list[dict], conn, bus: str) -> None:
     recorded = {"recorded": datetime.now(UTC).strftime("%Y-%m-%d"),
-                "from": f"{admin.endpoint_for('compute')} and its bus {bus.split('@')[-1]}",
+                "from": f"{conn.endpoint_for('compute')} and its bus {bus.split('@')[-1]}",
                 **trimmed(got)}
-    RECORDED.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
-    print(f"{len(got)} notifications, {len(recorded['messages'])} event types in {RECORDED}")
+    path.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+    print(f"{len(got)} notifications, {len(recorded['messages'])} event types in {path}")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    if sys.argv[1:2] == ["keypairs"]:
+        keypairs(*sys.argv[2:])
+    else:
+        main(*sys.argv[1:])
