@@ -20,12 +20,17 @@ log = logging.getLogger(__name__)
 
 
 def announce(actor, action: str, target: str = "", *, event: str, detail: str = "",
-             project_id: str | None = None, to_admins: bool = False):
+             project_id: str | None = None, to_admins: bool = False,
+             to_user: bool = False):
     """Record `action` on `target` by `actor` and publish `event` to the pages of
-    `project_id` (default: the actor's project), or with `to_admins` to every cloud
-    admin's pages (a change to the cloud itself, not to a project). Returns the audit row."""
+    `project_id` (default: the actor's project), with `to_admins` to every cloud admin's
+    pages (a change to the cloud itself, not to a project), or with `to_user` to the
+    actor's own pages in any project ({audience: html}: what is the person's, such as a
+    key pair). Returns the audit row."""
     row = audit.record(actor, action, target, detail)
-    if to_admins:
+    if to_user:
+        publish_quietly(None, event, kind=action, user_id=actor.user_id)
+    elif to_admins:
         publish_quietly(None, event, kind=action, to_admins=True)
     else:
         publish_quietly(project_id or actor.project_id, event, kind=action)
@@ -46,13 +51,15 @@ def afterwards(what: str, step, *args, **kwargs):
 
 
 def publish_quietly(project_id: str | None, html, kind: str = "update",
-                    to_admins: bool = False) -> bool:
+                    to_admins: bool = False, user_id: str | None = None) -> bool:
     """Publish, and say whether it went out: the live channel is a nicety that must
     never fail a change the cloud already accepted."""
-    if not (project_id or to_admins) or not html:
+    if not (project_id or to_admins or user_id) or not html:
         return False
     try:
-        if to_admins:
+        if user_id:
+            events.publish_to_user(user_id, html, kind)
+        elif to_admins:
             events.publish_to_admins(html, kind)
         elif isinstance(html, dict):  # {audience: fragment} (portal.events)
             for audience, fragment in html.items():

@@ -15,7 +15,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from . import metrics
 from .access import permissions_for
 from .channellayer import LAYER_DOWN
-from .events import ADMIN_GROUP, ALL_PROJECTS_GROUP, audience_group, project_group
+from .events import ADMIN_GROUP, ALL_PROJECTS_GROUP, audience_group, project_group, user_group
 from .session import KEY, CloudUser
 from .sessionsockets import SESSION_ENDED, SessionWatch
 from .wsguards import refuse
@@ -57,7 +57,8 @@ class EventsConsumer(AsyncWebsocketConsumer):
         perms = permissions_for(self.user.roles)
         # the project's fragments, and those for this person's role (portal.events)
         self.groups_joined = (project_group(self.user.project_id),
-                              audience_group(self.user.project_id, perms.audience))
+                              audience_group(self.user.project_id, perms.audience),
+                              user_group(self.user.user_id, perms.audience))
         if perms.is_admin:
             self.groups_joined += (ADMIN_GROUP,)
         if perms.can_search_all_projects:

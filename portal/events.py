@@ -27,6 +27,12 @@ def audience_group(project_id: str, audience: str) -> str:
     return f"project.{project_id}.{audience}"
 
 
+def user_group(user_id: str, audience: str) -> str:
+    """A person's pages in whichever project, as one role sees them: what belongs to the
+    person, not to a project (Nova's key pairs)."""
+    return f"user.{user_id}.{audience}"
+
+
 def _group(project_id: str, audience: str | None) -> str:
     return project_group(project_id) if audience is None else audience_group(project_id,
                                                                              audience)
@@ -61,3 +67,11 @@ async def apublish_to_all_projects(html: str, kind: str = "update") -> None:
 
 def publish_to_all_projects(html: str, kind: str = "update") -> None:
     async_to_sync(get_channel_layer().group_send)(ALL_PROJECTS_GROUP, _message(html, kind))
+
+
+def publish_to_user(user_id: str, by_audience: dict, kind: str = "update") -> None:
+    """Send {audience: fragment} to every open page of the person, each page the variant
+    of the role it is open with."""
+    layer = get_channel_layer()
+    for audience, html in by_audience.items():
+        async_to_sync(layer.group_send)(user_group(user_id, audience), _message(html, kind))

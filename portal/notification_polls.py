@@ -8,11 +8,20 @@ import time
 from portal.notifications import key, message, wanted
 from portal.redisconn import client
 
+# Nova's key pair notifications carry the whole key pair (KeypairPayload): its row is
+# made from them at once, there being no list of every user's key pairs to poll.
+KEYPAIR_EVENTS = {"keypair.create.end": "added", "keypair.import.end": "added",
+                  "keypair.delete.end": "removed"}
+
 
 def handle(body) -> set[str]:
-    """Kick the polls a notification calls for; returns them."""
+    """Kick the polls a notification calls for; returns them (and "keypairs" when it
+    sent a key pair's row to its owner's pages)."""
     msg = message(body)
-    polls = wanted(msg.get("event_type") or "")
+    event_type = msg.get("event_type") or ""
+    if event_type in KEYPAIR_EVENTS:
+        return _keypair(KEYPAIR_EVENTS[event_type], msg.get("payload") or {})
+    polls = wanted(event_type)
     if "servers" in polls:
         from vms import pollstate as vms_poll
 
@@ -51,3 +60,19 @@ def _poll_now(polls: set[str]) -> None:
             app.send_task(TASKS[name], expires=5)
         elif client().set(key(f"trailing:{name}"), 1, nx=True, px=DEBOUNCE_MS):
             app.send_task(TASKS[name], countdown=DEBOUNCE_MS / 1000, expires=5)
+
+
+def _keypair(change: str, payload: dict) -> set[str]:
+    from portal.events import publish_to_user
+    from vms import fragments
+
+    data = payload.get("nova_object.data") or {}
+    if not (data.get("user_id") and data.get("name")):
+        return set()
+    if change == "added":
+        html = fragments.keypair_added(data["user_id"], data)
+    else:
+        html = fragments.keypair_removed(data["user_id"], data["name"])
+    publish_to_user(data["user_id"], html, kind=f"keypair.{change}")
+    client().set(key("last_message"), time.time())
+    return {"keypairs"}

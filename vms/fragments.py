@@ -11,6 +11,7 @@ import hashlib
 
 from django.template.loader import render_to_string
 
+from portal import live as live_lists
 from portal.access import AUDIENCES
 from portal.live import pushed
 
@@ -65,27 +66,49 @@ def stale(info: dict | None) -> str:
     return render_to_string("vms/_stale.html", {"stale": info, "oob": True})
 
 
-# Key pairs belong to a user, not to the project whose pages receive the event: the
-# element ids are digests of (user, name), so only the owner's key pair page has them.
+# Key pairs belong to a user, not to a project: their rows go to the owner's pages in any
+# project (portal.events.user_group), and the key pairs list is a live list (portal/live.py)
+# filtered by owner, so a row lands on its owner's key pairs page only. Ids and the owner
+# value are digests of the user id.
+
+KEYPAIRS = "keypairs"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
 
 def keypair_id(user_id: str, name: str) -> str:
-    return "keypair-" + hashlib.sha256(f"{user_id}\0{name}".encode()).hexdigest()[:16]
+    return "keypair-" + _digest(user_id, name)
 
 
 def keypairs_id(user_id: str) -> str:
-    return "keypairs-" + hashlib.sha256(user_id.encode()).hexdigest()[:16]
+    return "keypairs-" + _digest(user_id)
+
+
+def keypairs_list_attrs(user_id: str):
+    return live_lists.list_attrs(KEYPAIRS, [("owner", "eq", _digest(user_id))], order="asc")
 
 
 def keypair_row(user_id: str, keypair) -> dict:
-    return {"name": keypair.name, "fingerprint": keypair.fingerprint,
-            "type": getattr(keypair, "type", None), "row_id": keypair_id(user_id, keypair.name)}
+    """A key pair as its row shows it, from openstacksdk's Keypair or a notification's
+    KeypairPayload data (a dict)."""
+    get = keypair.get if isinstance(keypair, dict) else \
+        (lambda field, default=None: getattr(keypair, field, default))
+    name = get("name")
+    return {"name": name, "fingerprint": get("fingerprint"), "type": get("type"),
+            "row_id": keypair_id(user_id, name),
+            "live_attrs": live_lists.row_attrs(KEYPAIRS, name, {"owner": _digest(user_id)})}
 
 
-def keypair_added(user_id: str, keypair) -> str:
-    return render_to_string("vms/_keypair_added.html", {
-        "k": keypair_row(user_id, keypair), "row_id": keypair_id(user_id, keypair.name),
-        "oob": f"beforeend:#{keypairs_id(user_id)}"})
+def keypair_added(user_id: str, keypair) -> dict:
+    """{audience: the row as pushed}: its Delete only for those who may change things."""
+    k = keypair_row(user_id, keypair)
+    return {audience: pushed(render_to_string("vms/_keypair_row.html", {
+        "k": k, "row_id": k["row_id"], "perms_": perms}))
+        for audience, perms in AUDIENCES.items()}
 
 
-def keypair_removed(user_id: str, name: str) -> str:
-    return f'<tr id="{keypair_id(user_id, name)}" hx-swap-oob="delete"></tr>'
+def keypair_removed(user_id: str, name: str) -> dict:
+    html = live_lists.removed(keypair_id(user_id, name))
+    return {audience: html for audience in AUDIENCES}

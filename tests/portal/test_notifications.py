@@ -263,3 +263,48 @@ def test_a_burst_sends_one_poll_now_and_one_at_the_windows_end(monkeypatch):
     time.sleep(window + 0.05)
     notification_polls._poll_now({"servers"})       # a new window: at once again
     assert sent[2:] == [("vms.tasks.poll", None)]
+
+
+def test_a_key_pair_made_or_deleted_anywhere_reaches_its_owners_pages(notifying, listener):
+    """Nova's keypair.import.end and keypair.delete.end (as the CLI causes them) become the
+    key pair's row, or its removal, on every page of its owner: one variant per role (the
+    member's with Delete, the reader's without), over the real channel layer."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from portal.events import user_group
+    from vms import fragments, keys
+
+    alice = notifying.cloud.connect("alice")
+    user_id = alice.current_user_id
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    groups = [user_group(user_id, audience) for audience in ("member", "reader")]
+
+    async def heard(marker: str, count: int, within: float = 30) -> list[str]:
+        got = []
+        async with asyncio.timeout(within):
+            while len(got) < count:
+                html = (await layer.receive(channel))["html"]
+                if marker in html:
+                    got.append(html)
+        return got
+
+    for group in groups:
+        async_to_sync(layer.group_add)(group, channel)
+    name = f"nt-kp-{uuid.uuid4().hex[:6]}"
+    public, _ = keys.generate()
+    try:
+        alice.compute.create_keypair(name=name, public_key=public)
+        added = async_to_sync(heard)(f'data-keypair="{name}"', 2)
+        assert sorted("delete-keypair" in html for html in added) == [False, True]
+        assert all('data-live-row="keypairs"' in html for html in added)
+        alice.compute.delete_keypair(name)
+        gone = async_to_sync(heard)(fragments.keypair_id(user_id, name), 2)
+        assert all('hx-swap-oob="delete"' in html for html in gone)
+    finally:
+        alice.compute.delete_keypair(name, ignore_missing=True)
+        for group in groups:
+            async_to_sync(layer.group_discard)(group, channel)

@@ -3,6 +3,7 @@
 failure handler, and no vms module imports one that imports it back."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -31,12 +32,16 @@ def state(db):
                                       name="shape", status="ACTIVE")
 
 
-def test_keypair_changes_are_audited_and_announced(as_, cloud, published):
+def test_keypair_changes_are_audited_and_announced(as_, cloud, monkeypatch):
+    sent = []
+    monkeypatch.setattr(events, "publish_to_user", lambda user_id, by_audience,
+                        kind="update": sent.append((user_id, by_audience)))
     alice = as_("alice")
     conn = cloud.connect("alice")
     try:
         assert alice.post("/servers/keypairs/", {"name": "vt-shape", "public_key": ""})\
             .status_code == 200
+        page = alice.get("/servers/keypairs/").content.decode()
         assert alice.post("/servers/keypairs/vt-shape/delete/").status_code == 302
     finally:
         conn.compute.delete_keypair("vt-shape", ignore_missing=True)
@@ -44,13 +49,16 @@ def test_keypair_changes_are_audited_and_announced(as_, cloud, published):
     assert [r.action for r in rows] == ["keypair.create", "keypair.delete"]
     assert {r.project_id for r in rows} == {conn.current_project_id}
     assert all(r.request_id.startswith("req-") for r in rows)
-    added, removed = [html for project, html in published
-                      if project == conn.current_project_id][-2:]
-    assert 'data-keypair="vt-shape"' in added and "beforeend:#keypairs-" in added
-    assert 'hx-swap-oob="delete"' in removed
-    # The ids are the owner's: the key pair page carries them, another user's does not.
-    page = alice.get("/servers/keypairs/").content.decode()
-    assert added.split('beforeend:#')[1].split('"')[0] in page
+    # To the owner's pages in any project, one variant per role: Delete for members only.
+    (owner, added), (_, removed) = sent[-2:]
+    assert owner == conn.current_user_id and set(added) == {"reader", "member", "admin"}
+    assert 'data-keypair="vt-shape"' in added["member"] and "delete-keypair" in added["member"]
+    assert "delete-keypair" not in added["reader"]
+    assert 'hx-swap-oob="delete"' in removed["member"]
+    # The row lands in the owner's live list: the page lists it with the same owner value.
+    owner_value = re.search(r'data-live-v-owner="(\w+)"', added["member"]).group(1)
+    assert f'data-live-filter="[[&quot;owner&quot;, &quot;eq&quot;, &quot;{owner_value}&quot;]]"' \
+        in page
 
 
 def test_poller_returns_its_follow_ups_and_the_poll_task_enqueues_them(monkeypatch,

@@ -23,7 +23,7 @@ def create_keypair(actor, name: str, public_key: str = "") -> str | None:
     # Nova has it: the private key must reach the person whatever happens next.
     afterwards(f"key pair {name}", lambda: announce(
         actor, "keypair.import" if private is None else "keypair.create", name,
-        event=fragments.keypair_added(actor.user_id, made)))
+        event=fragments.keypair_added(actor.user_id, made), to_user=True))
     return private
 
 
@@ -35,4 +35,5 @@ def delete_keypair(actor, name: str) -> None:
         raise CloudRefused(f"You have no key pair named “{name}”: nothing was deleted.") \
             from None
     afterwards(f"key pair {name}", lambda: announce(
-        actor, "keypair.delete", name, event=fragments.keypair_removed(actor.user_id, name)))
+        actor, "keypair.delete", name, event=fragments.keypair_removed(actor.user_id, name),
+        to_user=True))
