@@ -1,8 +1,12 @@
-"""The live events of the volumes pages: htmx out-of-band swaps of the list's rows
-(<tr id="volume-…">) and the detail page's status badge. Events go to every open page of
-the project, readers' too, so rows carry no change links: they come back on reload."""
+"""The live events of the volumes pages: the list's rows (<tr id="volume-…">, a live list:
+portal/live.py places a row it has not shown yet in Cinder's order) and the detail page's
+status badge. Events go to every open page of the project, readers' too, so rows carry no
+change links: they come back on reload."""
 
 from django.template.loader import render_to_string
+
+from portal.live import pushed
+from portal.live import removed as removed_row
 
 from . import rows
 from .server_names import attached_ids, known_names
@@ -18,17 +22,15 @@ def changed(vol: dict, server_names: dict | None = None) -> str:
     if server_names is None:
         server_names = known_names(attached_ids([vol]))
     r = rows.row(vol, server_names)
-    return rows.render_row(r, None, oob="true") + _status(r)
+    return pushed(rows.render_row(r, None, oob="true")) + _status(r)
 
 
 def added(vol: dict) -> str:
-    r = rows.row(vol, {})
-    return (f'<tbody hx-swap-oob="afterbegin:#volume-rows">{rows.render_row(r, None)}</tbody>'
-            + _status(r))
+    return changed(vol, {})
 
 
 def removed(volume_id: str) -> str:
-    return f'<tr id="volume-{volume_id}" hx-swap-oob="delete"></tr>'
+    return removed_row(f"volume-{volume_id}")
 
 
 def snapshot_removed(snapshot_id: str) -> str:

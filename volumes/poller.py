@@ -10,9 +10,11 @@ service account.
 Each volume whose status, size, name, bootable flag or attachments differ from what the
 last tick saw (a digest per volume, in Redis) has its row and badge published to its
 project's pages. A deleted volume leaves no tombstone in Cinder's list, so while any
-volume was last seen `deleting` the tick lists without the updated_at filter (still one
-call) and the ones gone are removed from the pages. `since` is the newest updated_at
-Cinder showed (its own clock, never ours).
+volume was last seen `deleting`, and every SWEEP seconds besides (a volume deleted within
+one tick is never seen `deleting`: one made and deleted with the CLI stayed on open pages),
+the tick lists without the updated_at filter (still one call) and every volume it no
+longer shows is removed from the pages. `since` is the newest updated_at Cinder showed
+(its own clock, never ours).
 """
 
 import hashlib
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 MV = "3.60"
 PREFIX = "stackport:volumes:poll:"
 LEASE = 10
+SWEEP = 10   # seconds between unfiltered lists that find volumes deleted unseen
 # statuses a volume rests in; any other is a transition the next tick must follow
 STABLE = ("available", "in-use", "error", "error_deleting", "error_extending")
 
@@ -77,7 +80,8 @@ def poll(conn, redis) -> dict:
     raw_since = redis.get(PREFIX + "since")
     since = raw_since.decode() if raw_since else None
     deleting = {d.decode() for d in redis.smembers(PREFIX + "deleting")}
-    volumes = _listed(conn, since, watching=bool(deleting))
+    full = bool(deleting) or not redis.exists(PREFIX + "swept")
+    volumes = _listed(conn, since, watching=full)
     known = {k.decode(): v.decode() for k, v in redis.hgetall(PREFIX + "digests").items()}
     changed, digests = [], {}
     for vol in volumes:
@@ -85,7 +89,8 @@ def poll(conn, redis) -> dict:
         if known.get(vol["id"]) != digest:
             changed.append(vol)
             digests[vol["id"]] = digest
-    gone = deleting - {v["id"] for v in volumes}
+    # an unfiltered list shows every volume there is: any other one known is gone
+    gone = ((set(known) | deleting) if full else deleting) - {v["id"] for v in volumes}
     primed = redis.exists(PREFIX + "primed")
     # the attached servers' names for every changed row at once (the first tick only
     # learns what there is and publishes nothing)
@@ -108,7 +113,7 @@ def poll(conn, redis) -> dict:
         pipe.hdel(PREFIX + "projects", *gone)
     pipe.delete(PREFIX + "deleting")
     still = [v["id"] for v in volumes if v.get("status") == "deleting"]
-    if not deleting:  # a filtered list shows only the changed ones: keep the others
+    if not full:  # a filtered list shows only the changed ones: keep the others
         still += [i for i in deleting if i not in gone]
     if still:
         pipe.sadd(PREFIX + "deleting", *still)
@@ -116,6 +121,8 @@ def poll(conn, redis) -> dict:
     if newest:
         pipe.set(PREFIX + "since", newest)
     pipe.set(PREFIX + "primed", 1)
+    if full:
+        pipe.set(PREFIX + "swept", 1, ex=SWEEP)
     pipe.execute()
     return {"polled": True, "volumes": len(volumes), "changed": len(changed),
             "gone": len(gone), "transitional": bool(still) or any(

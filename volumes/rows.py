@@ -2,6 +2,12 @@
 
 from django.template.loader import render_to_string
 
+from portal import live
+
+# The volumes list is a live list (portal/live.py) in Cinder's own order: newest first
+# (created_at desc, then id).
+LIST = "volumes"
+
 TRANSITIONAL = {"creating", "attaching", "detaching", "extending", "deleting", "reserved",
                 "downloading", "maintenance"}
 # what each action needs of the volume's status (Cinder's own rules, checked by it too)
@@ -34,7 +40,12 @@ def row(vol: dict, server_names: dict) -> dict:
         "created": vol.get("created_at") or "",
         "can": {verb: status in states and (verb != "delete" or not attached)
                 for verb, states in CAN.items()},
+        "live_attrs": live.row_attrs(LIST, f"{vol.get('created_at') or ''} {vol['id']}", {}),
     }
+
+
+def list_attrs(first: bool, last: bool):
+    return live.list_attrs(LIST, (), order="desc", first=first, last=last)
 
 
 def snapshot_row(snap: dict, volume_names: dict) -> dict:

@@ -72,8 +72,10 @@ def volumes_page(actor, marker: str | None = None) -> dict:
     volumes = [v for v in listed if reads.project_of(v) == project]
     more = any(link.get("rel") == "next" for link in found["page"].get("volumes_links", []))
     volume_names = {v["id"]: v.get("name") or v["id"] for v in volumes}
+    next_marker = listed[-1]["id"] if more and listed else None
     return {"volumes": [rows.row(v, names) for v in volumes],
-            "next_marker": listed[-1]["id"] if more and listed else None,
+            "next_marker": next_marker,
+            "live_list": rows.list_attrs(first=not marker, last=next_marker is None),
             "snapshots": [rows.snapshot_row(s, volume_names) for s in found["snapshots"]
                           if reads.project_of(s) == project]}
 
