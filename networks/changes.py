@@ -4,10 +4,11 @@ request, a Celery task on the service account): there is no way to change someth
 skip it.
 
 What the event is depends on whether the kind's list is live (networks/poller.py): for
-a network, subnet, router, security group or floating IP the poller is kicked and pushes the changed
-rows at the next beat (a second at most), as it does for a change made anywhere else;
-for the kinds not live yet (pools), the banner that tells the project's
-open pages to reload.
+a network, subnet, router, security group, floating IP or floating IP pool (the admins'
+pools page: networks/pool_rows.py) the poller is kicked and pushes the changed rows at the
+next beat (a second at most), as it does for a change made anywhere else; for what no
+list shows (a project's floating IP quota), the banner that tells the project's open pages
+to reload.
 """
 
 from django.template.loader import render_to_string
@@ -16,7 +17,8 @@ from portal import changes
 
 from . import pollstate
 
-LIVE = ("network.", "subnet.", "router.", "security_group.", "floating_ip.")
+LIVE = ("network.", "subnet.", "router.", "security_group.", "floating_ip.",
+        "floating_ip_pool.")
 
 
 def announce(actor, action: str, target: str, detail: str = ""):
