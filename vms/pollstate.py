@@ -32,7 +32,9 @@ FAST = 1.0
 SLOW = max(FAST, float(getattr(settings, "POLL_QUIET_INTERVAL", 1.0)))
 BEAT_SLACK = 0.3  # beat's ticks drift by a few milliseconds either way
 MAX_BACKOFF = 60.0
-LEASE = 10  # seconds the poll lock outlives its holder; renewed every LEASE / 3 while it polls
+LEASE = 3  # seconds the poll lock outlives its holder; renewed every LEASE / 3 while it polls
+# (10 s kept the open pages 10.4 s without updates after a worker was SIGKILLed mid-poll:
+# bench/worker_kill.py)
 STALE_AFTER = 75.0  # no good poll for this long (a worker down): pages say status may be stale
 
 def _prefix() -> str:
