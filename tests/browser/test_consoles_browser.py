@@ -57,7 +57,7 @@ def audit_row(portal, session, server_id, timeout=10.0) -> dict:
     while True:
         html = session.get(f"{portal.url}/consoles/sessions/", params={
             "server": server_id, "state": "closed"}).text
-        row = re.search(r'<tr data-session="\d+">(.*?)</tr>', html, re.S)
+        row = re.search(r'<tr [^>]*data-session="\d+"[^>]*>(.*?)</tr>', html, re.S)
         if row:     # the cells by their column's heading
             heads = re.findall(r"<th>(.*?)</th>", html)
             cells = dict(zip(heads, re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S),
