@@ -52,12 +52,19 @@ class CloudTarget:
         """An openstacksdk connection as one of the accounts (for setup and checks)."""
         import openstack
 
+        from portal import retries
+
         acct = self.accounts[who]
-        return openstack.connect(
+        conn = openstack.connect(
             auth_url=self.auth_url, username=acct.username, password=acct.password,
             project_name=acct.project, user_domain_name=acct.domain,
             project_domain_name=acct.domain, region_name="RegionOne",
             identity_api_version="3")
+        # The portal's safe retry and fresh idle sockets: a test's connection left idle
+        # while another account's server booted reused a socket the real Nova's gunicorn
+        # was closing (RemoteDisconnected in a fixture's setup, its servers left behind).
+        retries.install(conn.session)
+        return conn
 
 
 DEVCLOUD_ACCOUNTS = {name: Account(name, name, project) for name, project in [

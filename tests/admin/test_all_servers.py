@@ -22,18 +22,20 @@ def booted(cloud):
     prefix = unique("adm")
     image = admin.image.find_image("cirros", ignore_missing=False)
     made = {}
-    for who in ("alice", "bob"):
-        conn = cloud.connect(who)
-        server = conn.compute.create_server(name=f"{prefix}-{who}", flavor_id="1",
-                                            image_id=image.id, networks="none")
-        made[who] = (conn, server)
-    for who, (conn, server) in made.items():
-        made[who] = (conn, conn.compute.wait_for_server(server, wait=120))
-    names = {who: admin.identity.get_project(conn.current_project_id).name
-             for who, (conn, _s) in made.items()}
-    yield {"prefix": prefix, "admin": admin, "projects": names,
-           **{who: server for who, (_c, server) in made.items()}}
-    delete_servers(admin, prefix)
+    try:
+        for who in ("alice", "bob"):
+            conn = cloud.connect(who)
+            server = conn.compute.create_server(name=f"{prefix}-{who}", flavor_id="1",
+                                                image_id=image.id, networks="none")
+            made[who] = (conn, server)
+        for who, (conn, server) in made.items():
+            made[who] = (conn, conn.compute.wait_for_server(server, wait=120))
+        names = {who: admin.identity.get_project(conn.current_project_id).name
+                 for who, (conn, _s) in made.items()}
+        yield {"prefix": prefix, "admin": admin, "projects": names,
+               **{who: server for who, (_c, server) in made.items()}}
+    finally:    # a setup that failed half-way leaves nothing behind either
+        delete_servers(admin, prefix)
 
 
 def rows(resp) -> dict:
