@@ -17,6 +17,7 @@ import asyncio
 import logging
 import re
 
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -96,13 +97,6 @@ async def aannounce(record_id: int | None, user=None) -> None:
 
 
 def announce(record_ids) -> None:
-    """From sync code (beat's close_lost): each session's row, sent."""
+    """From sync code (beat's close_lost): each session's row, sent as the relay sends it."""
     for record_id in record_ids:
-        try:
-            said = fragment(record_id, {})
-            if said:
-                events.publish(said[0], said[1])
-                events.publish_to_all_projects(said[1])
-        except Exception as exc:  # noqa: BLE001 - as above
-            log.warning("console session %s: live row not sent: %s: %s", record_id,
-                        type(exc).__name__, exc)
+        async_to_sync(aannounce)(record_id)

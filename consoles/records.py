@@ -99,7 +99,7 @@ def close_lost() -> list[int]:
         Q(seen_at__lt=since) | Q(seen_at__isnull=True, started_at__lt=since),  # older rows
         ended_at__isnull=True)
     ids = list(lost.values_list("pk", flat=True))
-    lost = ConsoleSession.objects.filter(pk__in=ids)
+    lost = lost.filter(pk__in=ids)      # still lost: one that beat since is left open
     lost.filter(close_reason=ConsoleSession.OPEN).update(close_reason=LOST)
     lost.update(ended_at=Coalesce("seen_at", "started_at"), open_sockets=0)
     return ids
