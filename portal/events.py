@@ -65,10 +65,6 @@ async def apublish_to_all_projects(html: str, kind: str = "update") -> None:
     await get_channel_layer().group_send(ALL_PROJECTS_GROUP, _message(html, kind))
 
 
-def publish_to_all_projects(html: str, kind: str = "update") -> None:
-    async_to_sync(get_channel_layer().group_send)(ALL_PROJECTS_GROUP, _message(html, kind))
-
-
 def publish_to_user(user_id: str, by_audience: dict, kind: str = "update") -> None:
     """Send {audience: fragment} to every open page of the person, each page the variant
     of the role it is open with."""

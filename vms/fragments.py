@@ -68,8 +68,8 @@ def stale(info: dict | None) -> str:
 
 # Key pairs belong to a user, not to a project: their rows go to the owner's pages in any
 # project (portal.events.user_group), and the key pairs list is a live list (portal/live.py)
-# filtered by owner, so a row lands on its owner's key pairs page only. Ids and the owner
-# value are digests of the user id.
+# filtered by owner, so a row lands on its owner's key pairs page only. Row ids and the
+# owner value are digests of the user id.
 
 KEYPAIRS = "keypairs"
 
@@ -80,10 +80,6 @@ def _digest(*parts: str) -> str:
 
 def keypair_id(user_id: str, name: str) -> str:
     return "keypair-" + _digest(user_id, name)
-
-
-def keypairs_id(user_id: str) -> str:
-    return "keypairs-" + _digest(user_id)
 
 
 def keypairs_list_attrs(user_id: str):

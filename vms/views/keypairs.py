@@ -30,7 +30,6 @@ class Keypairs(LoginRequiredMixin, CloudFormView):
         # The list is called for by the template, so only a page that is shown costs the
         # Nova call: a successful POST redirects without it.
         return {"keypairs": partial(selectors.keypairs, self.actor),
-                "keypairs_id": fragments.keypairs_id(self.actor.user_id),
                 "live_list": fragments.keypairs_list_attrs(self.actor.user_id)}
 
     def act(self, form, ctx):
