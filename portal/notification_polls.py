@@ -5,7 +5,7 @@ heartbeat there."""
 
 import time
 
-from portal.notifications import key, message, wanted
+from portal.notifications import heard, key, message, wanted
 from portal.redisconn import client
 
 # Nova's key pair notifications carry the whole key pair (KeypairPayload): its row is
@@ -22,6 +22,7 @@ def handle(body) -> set[str]:
     if event_type in KEYPAIR_EVENTS:
         return _keypair(KEYPAIR_EVENTS[event_type], msg.get("payload") or {})
     polls = wanted(event_type)
+    heard(event_type)
     if "servers" in polls:
         from vms import pollstate as vms_poll
 

@@ -14,7 +14,9 @@ as polling alone. What a notification makes the portal do (kick and poll) is
 portal/notification_polls.py, kept apart so that the pollers, which read the heartbeat
 here, and this module never import each other.
 
-    instance.* (Nova)                         → the servers poll
+    instance.*, compute_task.* (Nova; the second: a build the conductor gave up on,
+                                                NoValidHost)
+                                              → the servers poll
     port.*.end, floatingip.*.end (Neutron)    → the servers poll (a server's addresses,
                                                 ports and floating IPs) and the networks poll
     network.*, subnet.*, router.*, security_group.* (Neutron, .end and router.interface.*)
@@ -28,6 +30,15 @@ RECONCILE (about a minute): polling is only the reconciliation. When the bus goe
 the listener dies, the heartbeat lapses and the pollers go back to their own pace by
 themselves. `manage.py listen_notifications --status` says which it is (exit 1 when
 polling has taken over).
+
+While something is in transition (a server building, a reboot) the servers poller would
+poll every second. With notifications it need not: Nova ends each action with a
+notification (instance.create.end or .error, instance.power_off.end, ...), which kicks a
+poll at once. What those leave out is the steps between (scheduling, networking,
+spawning), which only instance.update carries, and Nova sends it only where
+`[notifications] notify_on_state_change` is set (not by default, not on the real cloud
+here). So a poll in transition comes every TRANSIT_NOTIFIED seconds, filling in those
+steps, or only RECONCILE's when instance.update has been heard (STATE_CHANGES_TTL).
 """
 
 import json
@@ -42,6 +53,8 @@ log = logging.getLogger(__name__)
 CINDER_EXCHANGE = getattr(settings, "NOTIFICATIONS_CINDER_EXCHANGE", "openstack")
 HEARTBEAT_TTL = 15  # seconds without a heartbeat before the pollers take over again
 RECONCILE = 60.0    # the pollers' quiet interval while notifications arrive
+TRANSIT_NOTIFIED = 5.0  # the servers poller's interval in transition, while they arrive
+STATE_CHANGES_TTL = 3600  # seconds an instance.update says the cloud sends state changes
 # exchange → the routing keys of its notification topic (oslo.messaging: <topic>.<priority>)
 BINDINGS = {"nova": ("versioned_notifications.info", "versioned_notifications.error"),
             "neutron": ("notifications.info", "notifications.error"),
@@ -86,7 +99,7 @@ def wanted(event_type: str) -> set[str]:
     """Which polls a notification of this type calls for ({"servers", "networks",
     "volumes"})."""
     polls = set()
-    if event_type.startswith("instance."):
+    if event_type.startswith(("instance.", "compute_task.")):
         polls.add("servers")
     ended = event_type.endswith(".end") or event_type.startswith("router.interface.")
     if ended and event_type.startswith(NETWORK_KINDS):
@@ -119,6 +132,25 @@ def listening() -> bool:
 def quiet_interval(own: float) -> float:
     """A poller's quiet interval: its own, or RECONCILE while notifications arrive."""
     return max(own, RECONCILE) if listening() else own
+
+
+def transit_interval(own: float) -> float:
+    """The servers poller's interval while something is in transition: its own without
+    notifications; with them, TRANSIT_NOTIFIED, or RECONCILE when the cloud sends
+    instance.update (every step then comes as a notification)."""
+    if not listening():
+        return own
+    try:
+        state_changes = client().exists(key("state_changes")) == 1
+    except Exception:  # noqa: BLE001 - any doubt means: poll
+        return own
+    return max(own, RECONCILE if state_changes else TRANSIT_NOTIFIED)
+
+
+def heard(event_type: str) -> None:
+    """Note what a notification says of the cloud's settings (its instance.update)."""
+    if event_type == "instance.update":
+        client().set(key("state_changes"), time.time(), ex=STATE_CHANGES_TTL)
 
 
 def status() -> dict:

@@ -72,8 +72,10 @@ def next_at() -> float:
 def succeeded(now: float, transitional: bool, started: float | None = None) -> None:
     """Due again one interval after this poll *started*, less a little: beat's next
     second must find it due, not a hair early (which would make every tick two)."""
-    # While the notification listener is alive, a quiet poll only reconciles.
-    interval = FAST if transitional else notifications.quiet_interval(SLOW)
+    # While the notification listener is alive, a quiet poll only reconciles, and one in
+    # transition fills in the steps Nova's notifications leave out (portal.notifications).
+    interval = (notifications.transit_interval(FAST) if transitional
+                else notifications.quiet_interval(SLOW))
     pipe = client().pipeline()
     pipe.set(_prefix() + "last_good", now)
     pipe.set(_prefix() + "failures", 0)

@@ -92,6 +92,7 @@ def test_amqp_url_from_oslo_transport_urls():
 def test_what_each_notification_calls_for():
     assert notifications.wanted("instance.update") == {"servers"}
     assert notifications.wanted("instance.delete.end") == {"servers"}
+    assert notifications.wanted("compute_task.build_instances.error") == {"servers"}
     assert notifications.wanted("network.create.end") == {"networks"}
     assert notifications.wanted("network.create.start") == set()
     assert notifications.wanted("router.interface.create") == {"networks"}
@@ -263,6 +264,41 @@ def test_a_burst_sends_one_poll_now_and_one_at_the_windows_end(monkeypatch):
     time.sleep(window + 0.05)
     notification_polls._poll_now({"servers"})       # a new window: at once again
     assert sent[2:] == [("vms.tasks.poll", None)]
+
+
+def test_in_transition_the_servers_poll_waits_for_notifications_as_the_cloud_sends_them(
+        monkeypatch):
+    """Polling alone: every second while a server builds. Listening: every
+    TRANSIT_NOTIFIED seconds (Nova's .end notifications kick a poll at once; the steps
+    between them come by polling), and only RECONCILE's once the cloud has been heard
+    sending instance.update. The listener gone: every second again."""
+    from portal import notification_polls
+    from portal.celery import app
+    from portal.redisconn import client
+
+    monkeypatch.setattr(app, "send_task", lambda name, **options: None)
+
+    def interval() -> float:
+        now = time.time()
+        vms_poll.succeeded(now, transitional=True, started=now)
+        return vms_poll.next_at() - now + vms_poll.BEAT_SLACK
+
+    client().delete(notifications.key("state_changes"))
+    notifications.stopped()
+    try:
+        assert interval() == pytest.approx(vms_poll.FAST, abs=0.01)
+        notifications.beat()
+        assert interval() == pytest.approx(notifications.TRANSIT_NOTIFIED, abs=0.01)
+        notification_polls.handle({"event_type": "instance.create.end", "payload": {}})
+        assert interval() == pytest.approx(notifications.TRANSIT_NOTIFIED, abs=0.01)
+        notification_polls.handle({"event_type": "instance.update", "payload": {}})
+        assert interval() == pytest.approx(notifications.RECONCILE, abs=0.01)
+        notifications.stopped()
+        assert interval() == pytest.approx(vms_poll.FAST, abs=0.01)
+    finally:
+        notifications.stopped()
+        client().delete(notifications.key("state_changes"))
+        vms_poll.reset()
 
 
 def test_a_key_pair_made_or_deleted_anywhere_reaches_its_owners_pages(notifying, listener):
