@@ -5,10 +5,10 @@ skip it.
 
 What the event is depends on whether the kind's list is live (networks/poller.py): for
 a network, subnet, router, security group, floating IP or floating IP pool (the admins'
-pools page: networks/pool_rows.py) the poller is kicked and pushes the changed rows at the
-next beat (a second at most), as it does for a change made anywhere else; for what no
-list shows (a project's floating IP quota), the banner that tells the project's open pages
-to reload.
+pools page: networks/pool_rows.py) the poller is kicked and pushes the changed rows (and
+detail panels: networks/panels.py) at the next beat (a second at most), as it does for a
+change made anywhere else; for what no list shows (a project's floating IP quota), the
+banner that tells the project's open pages to reload.
 """
 
 from django.template.loader import render_to_string

@@ -1,8 +1,9 @@
 """The networks poller's state, in Redis (shared by every worker and web process):
 
     seen:<kind>   what the last poll saw of one kind: {id: [revision_number, project_id,
-                  network_id]} as JSON (network_id for subnets, so a subnet's change or
-                  deletion re-renders its network's row)
+                  network_id]} as JSON (network_id for subnets and ports, so a subnet's
+                  change or deletion re-renders its network's row and detail page, a
+                  port's its network's detail page)
     next_at       when the next poll is due; beat fires every second, the task decides
     lock          held while a poll runs (a short lease, so a killed worker frees it)
 """

@@ -3,12 +3,18 @@
     networks list        networks (one page) + subnets of those networks     2 calls
                          (+ the pools, for an admin in their own scope)      3
     network detail       network + subnets + ports + the ports' servers      4
+    router detail        router + its interface ports + the project's subnets 3
+    security group       group (rules embedded) + the project's groups       2
     quick network form   pools + the project's subnets (a free CIDR)         2
     routers list         routers + router interface ports + subnets          3
     floating IPs list    floating IPs (one page) + pools + servers           3
     security groups      groups (rules embedded)                             1
     pools (admin)        external networks + IP availabilities              2
     all floating IPs     floating IPs (one page) + servers + projects        3
+
+The three detail pages' panels are pushed again by the poller (networks/panels.py), shaped
+by the same functions (network_shown, router_shown, security_group_shown) from its own
+batched calls.
 
 Every selector takes the Actor the page is for (its connection, project and roles).
 Scope: the actor's project. An admin can widen a list to every project (?all=1); even
@@ -83,15 +89,28 @@ def network_detail(actor, network_id: str) -> dict:
                                           network_id=network_id),
                  # One servers call names every server's port (never one per port).
                  servers=lambda: _servers(conn, all_projects=False))
-    got["net"]["external"] = got["net"].get("router:external", False)
-    for p in got["ports"]:
+    return network_shown(got["net"], got["subnets"], got["ports"], got["servers"],
+                         actor.project_id)
+
+
+def network_shown(net: dict, subnets: list, ports: list, servers: dict,
+                  project_id: str) -> dict:
+    """A network's detail page (networks/_network_panels.html) from the network, its
+    subnets and ports and a server id → name map: the page and the poller both shape it
+    here. A compute port names its server when the port is the page's project's: Nova
+    makes a server's ports in the server's project, so the poller's every-project servers
+    list names what the project's own list would (and nothing more)."""
+    net["external"] = net.get("router:external", False)
+    for p in ports:
         owner = p.get("device_owner") or ""
-        p["server_name"] = (got["servers"].get(p["device_id"])
-                            if owner.startswith("compute:") else None)
+        mine = owner.startswith("compute:") and p.get("project_id") == project_id
+        p["server_name"] = servers.get(p["device_id"]) if mine else None
         p["router_port"] = owner in ("network:router_interface",
                                      "network:router_interface_distributed")
-    return {"network": got["net"], "subnets": sorted(got["subnets"], key=lambda s: s["cidr"]),
-            "ports": got["ports"]}
+    # Neutron's order is not defined: the order they were made in, on every render
+    ports = sorted(ports, key=lambda p: (p.get("created_at") or "", p["id"]))
+    return {"network": net, "subnets": sorted(subnets, key=lambda s: s["cidr"]),
+            "ports": ports}
 
 
 def network_subnets(actor, network_id: str, exclude: str | None = None) -> list[tuple]:
@@ -172,16 +191,23 @@ def router_detail(actor, router_id: str) -> dict:
                                  device_owner="network:router_interface"),
         subnets=lambda: collection(conn.network, "/subnets", "subnets",
                                    project_id=project_id))
-    subnets = _index(got["subnets"])
+    return router_shown(got["router"], got["ports"], got["subnets"])
+
+
+def router_shown(router: dict, ports: list, subnets: list) -> dict:
+    """A router's detail page (networks/_router_panels.html) from the router, its
+    interface ports and its project's subnets (which name the attached ones and offer the
+    free ones): the page and the poller both shape it here."""
+    by_id = _index(subnets)
     attached = []
-    for p in got["ports"]:
+    for p in sorted(ports, key=lambda p: (p.get("created_at") or "", p["id"])):
         for ip in p["fixed_ips"]:
-            s = subnets.get(ip["subnet_id"], {"name": "", "cidr": "", "id": ip["subnet_id"]})
+            s = by_id.get(ip["subnet_id"], {"name": "", "cidr": "", "id": ip["subnet_id"]})
             attached.append({"port_id": p["id"], "ip": ip["ip_address"], "subnet": s})
     attached_ids = {a["subnet"]["id"] for a in attached}
     free = [{"id": s["id"], "label": f"{s['name'] or s['id'][:8]} ({s['cidr']})"}
-            for s in got["subnets"] if s["id"] not in attached_ids and s.get("gateway_ip")]
-    return {"router": got["router"], "attached": attached, "free_subnets": free}
+            for s in subnets if s["id"] not in attached_ids and s.get("gateway_ip")]
+    return {"router": router, "attached": attached, "free_subnets": free}
 
 
 # --- floating IPs -------------------------------------------------------------------
@@ -262,13 +288,20 @@ def security_group_detail(actor, group_id: str) -> dict:
                  groups=lambda: collection(conn.network, "/security-groups",
                                            "security_groups", project_id=project_id,
                                            fields=["id", "name"]))
-    names = {g["id"]: g["name"] for g in got["groups"]}
-    rules = got["group"]["security_group_rules"]
+    return security_group_shown(got["group"], got["groups"])
+
+
+def security_group_shown(group: dict, groups: list) -> dict:
+    """A group's detail page (networks/_sg_panels.html) from the group (its rules
+    embedded) and its project's groups (id, name: a rule's remote group is named from
+    them): the page and the poller both shape it here."""
+    names = {g["id"]: g["name"] for g in groups}
+    rules = group["security_group_rules"]
     for r in rules:
         r["remote_group_name"] = names.get(r.get("remote_group_id"), r.get("remote_group_id"))
     rules.sort(key=lambda r: (r["direction"], r["ethertype"], r.get("protocol") or "",
-                              r.get("port_range_min") or 0))
-    return {"group": got["group"], "rules": rules, "groups": got["groups"]}
+                              r.get("port_range_min") or 0, r["id"]))
+    return {"group": group, "rules": rules, "groups": groups}
 
 
 # --- admin: pools ---------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """Networks made, changed and deleted outside the portal (with openstacksdk, as the
 `openstack` CLI would) show up on an open networks list without a reload: the row
-appears in name order, gains its subnet, and goes when the network is deleted. The
+appears in name order, gains its subnet, and goes when the network is deleted; an open
+network or security group detail page gains the subnet, port or rule made outside. The
 networks poller's id/revision list per kind and tick is all that reaches the cloud."""
 
 import uuid
 
 import pytest
 
-from tests.browser.live import watch
+from tests.browser.live import not_reloaded_and_clean, watch
 from tests.conftest import browser_login
 
 pytestmark = pytest.mark.browser
@@ -92,4 +93,45 @@ def test_a_router_and_a_security_group_made_outside_follow_on_their_open_lists(
             conn.network.delete_router(router, ignore_missing=True)
         if group is not None:
             conn.network.delete_security_group(group, ignore_missing=True)
+        conn.network.delete_network(net, ignore_missing=True)
+
+
+def test_open_detail_pages_gain_a_subnet_a_port_and_a_rule_made_outside(
+        page, live_portal, live_worker, cloud):
+    """A network's page gains a subnet (with the member's actions) and a port, a
+    security group's page a rule, each in its panel; the pushed rule's Remove, a form
+    rendered without a request, works with the page's CSRF token."""
+    conn = cloud.connect("alice")
+    name = f"lvn-{uuid.uuid4().hex[:6]}"
+    net = conn.network.create_network(name=name)
+    group = conn.network.create_security_group(name=name)
+    port = None
+    try:
+        browser_login(page, live_portal, cloud, "alice")
+        errors = watch(page, f"{live_portal.url}/network/networks/{net.id}/")
+        conn.network.create_subnet(network_id=net.id, cidr="10.78.3.0/24", ip_version=4)
+        subnets = f"#network-subnets-{net.id}"
+        page.wait_for_selector(f"{subnets} code:text('10.78.3.0/24')", timeout=WAIT)
+        assert page.locator(f"{subnets} [data-testid=delete-subnet]").count() == 1
+        port = conn.network.create_port(network_id=net.id, name=name)
+        page.wait_for_selector(f"#network-ports-{net.id} tr[data-port='{port.id}']",
+                               timeout=WAIT)
+        not_reloaded_and_clean(page, errors)
+
+        errors = watch(page, f"{live_portal.url}/network/security-groups/{group.id}/")
+        rule = conn.network.create_security_group_rule(
+            security_group_id=group.id, direction="ingress", protocol="tcp",
+            port_range_min=8443, port_range_max=8443)
+        row = f"#sg-rules-{group.id} tr[data-rule='{rule.id}']"
+        page.wait_for_selector(row, timeout=WAIT)
+        not_reloaded_and_clean(page, errors)
+        page.click(f"{row} [data-testid=delete-rule]")
+        page.click(f"{row} [data-testid=delete-rule-confirm]")
+        page.wait_for_selector("text=Rule removed.", timeout=WAIT)
+        assert rule.id not in {r["id"] for r in
+                               conn.network.get_security_group(group.id).security_group_rules}
+    finally:
+        if port is not None:
+            conn.network.delete_port(port, ignore_missing=True)
+        conn.network.delete_security_group(group, ignore_missing=True)
         conn.network.delete_network(net, ignore_missing=True)

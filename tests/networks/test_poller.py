@@ -1,15 +1,20 @@
 """The networks poller against the cloud under test: Neutron refuses `changed_since`, so
 a tick lists every network's and subnet's id and revision_number (one call per kind) and
 pushes what changed to the owning project's pages: a new network's row, the row again
-when a subnet is added to it, its removal when it is deleted. A first tick only records."""
+when a subnet is added to it, its removal when it is deleted; and the detail pages'
+panels (a network's subnets and ports, a router's interfaces, a group's rules) as the
+page renders them. A first tick only records."""
 
 import re
 import uuid
+from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 
 from networks import poller, pollstate
 from portal.cloud import service_connection
+from tests.networks.helpers import boot_server
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +199,193 @@ def test_a_kick_while_a_poll_runs_polls_again_at_once(pushed, cloud):
         assert len(lists) == 2
     finally:
         dc.admin_api("DELETE", "faults")
+
+
+# --- detail pages: their panels are pushed whole (networks/panels.py) -----------------
+
+class _Element(HTMLParser):
+    """The outer HTML of the first element with one id (its tag's depth counted)."""
+
+    def __init__(self, element_id: str):
+        super().__init__(convert_charrefs=False)
+        self.element_id, self.tag, self.depth, self.start, self.end = element_id, None, 0, \
+            None, None
+
+    def handle_starttag(self, tag, attrs):
+        if self.tag is None and dict(attrs).get("id") == self.element_id:
+            self.tag, self.start = tag, self._offset()
+        if tag == self.tag and self.end is None:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == self.tag and self.end is None:
+            self.depth -= 1
+            if self.depth == 0:
+                self.end = self._offset() + len(f"</{tag}>")
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return sum(len(x) for x in self.rawdata.splitlines(keepends=True)[:line - 1]) + col
+
+
+def panel(html: str, element_id: str) -> str | None:
+    """The element with this id in `html` (a pushed message or a page), or None."""
+    found = _Element(element_id)
+    found.feed(html)
+    found.close()
+    return html[found.start:found.end] if found.end else None
+
+
+def as_on_the_page(fragment: str) -> str:
+    """A pushed panel as the page itself renders it: no out-of-band marker, and the
+    page's forms' CSRF tokens left out (a pushed form takes the page's: confirm.js)."""
+    fragment = fragment.replace(' hx-swap-oob="true"', "")
+    return re.sub(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">', "",
+                  fragment)
+
+
+def variants(sent, project_id: str, element_id: str) -> dict:
+    """{audience: the panel} of what was pushed to the project."""
+    return {audience: found for p, html, audience in sent if p == project_id
+            and (found := panel(html, element_id)) is not None}
+
+
+def test_a_subnet_and_a_port_made_outside_push_the_network_detail_panels(
+        pushed, cloud, as_):
+    """A subnet made outside pushes the network's Subnets panel, one variant per audience
+    (a reader gets no Edit or Delete); a port made on it does not bump the network, the
+    ports list sees it, and its Attached ports panel is pushed as the page shows it. A
+    tick that sees no change pushes nothing."""
+    alice = cloud.connect("alice")
+    project = alice.current_project_id
+    conn = service_connection()
+    net = alice.network.create_network(name=f"np-{uuid.uuid4().hex[:6]}")
+    try:
+        poller.poll(conn)
+        subnet = alice.network.create_subnet(network_id=net.id, cidr="10.77.5.0/24",
+                                             ip_version=4)
+        poller.poll(conn)
+        got = variants(pushed, project, f"network-subnets-{net.id}")
+        assert set(got) == {"reader", "member", "admin"}
+        assert all("<code>10.77.5.0/24</code>" in html for html in got.values())
+        assert f'href="/network/subnets/{subnet.id}/edit/"' in got["member"]
+        assert 'data-testid="delete-subnet"' in got["member"]
+        assert "Edit" not in got["reader"] and "delete-subnet" not in got["reader"]
+        assert 'data-testid="delete-network"' in variants(
+            pushed, project, f"network-actions-{net.id}")["member"]
+        assert "delete-network" not in variants(
+            pushed, project, f"network-actions-{net.id}")["reader"]
+        pushed.clear()
+
+        poller.poll(conn)
+        assert for_project(pushed, project) == ""  # nothing changed: nothing pushed
+
+        revision = alice.network.get_network(net.id).revision_number
+        port = alice.network.create_port(network_id=net.id, name=f"np-{net.name}")
+        assert alice.network.get_network(net.id).revision_number == revision
+        poller.poll(conn)
+        got = variants(pushed, project, f"network-ports-{net.id}")
+        assert f'data-port="{port.id}"' in got["reader"]
+        assert f"<code>{port.mac_address}</code>" in got["reader"]
+        page = as_("alice").get(reverse("networks:detail", args=[net.id])).content.decode()
+        for element in (f"network-ports-{net.id}", f"network-subnets-{net.id}",
+                        f"network-head-{net.id}", f"network-actions-{net.id}"):
+            assert as_on_the_page(variants(pushed, project, element)["member"]) == \
+                as_on_the_page(panel(page, element)), element
+        pushed.clear()
+
+        alice.network.delete_port(port)
+        poller.poll(conn)
+        html = variants(pushed, project, f"network-ports-{net.id}")["member"]
+        assert port.id not in html and "<th>MAC</th>" in html
+    finally:
+        for p in alice.network.ports(network_id=net.id):
+            if not p.device_owner:  # the test's own (Neutron removes its DHCP port)
+                alice.network.delete_port(p, ignore_missing=True)
+        alice.network.delete_network(net, ignore_missing=True)
+
+
+def test_a_rule_added_outside_pushes_the_groups_rules_panel(pushed, cloud, as_):
+    """A rule bumps its group: the Rules panel is pushed, per audience (a reader gets no
+    Remove), a remote group named as the page names it."""
+    alice = cloud.connect("alice")
+    project = alice.current_project_id
+    conn = service_connection()
+    group = alice.network.create_security_group(name=f"np-{uuid.uuid4().hex[:6]}")
+    try:
+        poller.poll(conn)
+        rule = alice.network.create_security_group_rule(
+            security_group_id=group.id, direction="ingress", protocol="tcp",
+            port_range_min=8443, port_range_max=8443, remote_ip_prefix="192.0.2.0/24")
+        alice.network.create_security_group_rule(  # its members: named from the project's
+            security_group_id=group.id, direction="ingress", remote_group_id=group.id)
+        poller.poll(conn)
+        got = variants(pushed, project, f"sg-rules-{group.id}")
+        assert set(got) == {"reader", "member", "admin"}
+        assert f'data-rule="{rule.id}"' in got["reader"] and "192.0.2.0/24" in got["reader"]
+        assert f"group {group.name}" in got["reader"]
+        assert 'data-testid="delete-rule"' in got["member"]
+        assert "delete-rule" not in got["reader"]
+        page = as_("alice").get(reverse("networks:security_group", args=[group.id]))
+        assert as_on_the_page(got["member"]) == \
+            as_on_the_page(panel(page.content.decode(), f"sg-rules-{group.id}"))
+    finally:
+        alice.network.delete_security_group(group, ignore_missing=True)
+
+
+def test_a_router_interface_added_outside_pushes_the_routers_panels(pushed, cloud, as_):
+    """The interface bumps the router: its Interfaces panel is pushed with the subnet,
+    and its add form no longer offers that subnet; the network's Attached ports panel
+    gains the router's port."""
+    alice = cloud.connect("alice")
+    project = alice.current_project_id
+    conn = service_connection()
+    name = f"np-{uuid.uuid4().hex[:6]}"
+    net = alice.network.create_network(name=name)
+    subnet = alice.network.create_subnet(network_id=net.id, cidr="10.77.6.0/24",
+                                         ip_version=4, name=name)
+    router = alice.network.create_router(name=name)
+    try:
+        poller.poll(conn)
+        alice.network.add_interface_to_router(router, subnet_id=subnet.id)
+        poller.poll(conn)
+        got = variants(pushed, project, f"router-interfaces-{router.id}")
+        assert set(got) == {"reader", "member", "admin"}
+        assert f'data-subnet="{subnet.id}"' in got["reader"]
+        assert "<code>10.77.6.1</code>" in got["reader"]
+        assert 'data-testid="remove-interface"' in got["member"]
+        assert "remove-interface" not in got["reader"]
+        form = variants(pushed, project, f"router-add-{router.id}")
+        assert set(form) == {"member", "admin"}  # a reader's page has no form
+        assert f'value="{subnet.id}"' not in form["member"]
+        assert f"router <code>{router.id[:8]}" in variants(
+            pushed, project, f"network-ports-{net.id}")["reader"]
+        page = as_("alice").get(reverse("networks:router_detail", args=[router.id]))
+        for element in (f"router-interfaces-{router.id}", f"router-head-{router.id}",
+                        f"router-add-{router.id}", f"router-actions-{router.id}"):
+            assert as_on_the_page(variants(pushed, project, element)["member"]) == \
+                as_on_the_page(panel(page.content.decode(), element)), element
+    finally:
+        if list(alice.network.ports(device_id=router.id, network_id=net.id)):
+            alice.network.remove_interface_from_router(router, subnet_id=subnet.id)
+        alice.network.delete_router(router, ignore_missing=True)
+        alice.network.delete_network(net, ignore_missing=True)
+
+
+def test_a_server_booted_on_a_network_is_named_on_its_pushed_ports_panel(
+        pushed, cloud, as_, admin_conn, prefix):
+    """A server's port names the server (a link to its page), from the poller's one Nova
+    list of every project's servers, exactly as the page names it from the project's."""
+    alice = cloud.connect("alice")
+    project = alice.current_project_id
+    conn = service_connection()
+    net = alice.network.create_network(name=prefix)
+    alice.network.create_subnet(network_id=net.id, cidr="10.77.7.0/24", ip_version=4)
+    poller.poll(conn)
+    server = boot_server(alice, f"{prefix}-vm", net.id)
+    poller.poll(conn)
+    element = f"network-ports-{net.id}"
+    pushed_panel = variants(pushed, project, element)["member"]
+    assert f'href="/servers/{server.id}/">{server.name}</a>' in pushed_panel
+    page = as_("alice").get(reverse("networks:detail", args=[net.id])).content.decode()
+    assert as_on_the_page(pushed_panel) == as_on_the_page(panel(page, element))
