@@ -26,7 +26,7 @@ import time
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
-from portal import reads
+from portal import polllease, reads
 from portal.cloud import service_connection
 from portal.events import publish
 from portal.redisconn import client, scoped
@@ -35,7 +35,7 @@ from . import fragments, live
 
 log = logging.getLogger(__name__)
 LIMIT = 1000    # Glance's [DEFAULT] api_limit_max: the most one call returns
-LEASE = 15      # seconds the poll lock outlives a holder that died mid-poll
+LEASE = 5       # seconds the poll lock outlives a holder that died (portal.polllease)
 EVERYONE = {"public", "community"}
 SEEN = ("status", "name", "visibility", "size", "virtual_size", "min_disk", "min_ram",
         "disk_format", "container_format", "protected", "owner", "image_type", "checksum")
@@ -46,19 +46,14 @@ def _key(name: str) -> str:
 
 
 def tick(conn=None) -> dict:
-    lock = client().lock(_key("lock"), timeout=LEASE, blocking=False)
-    if not lock.acquire(blocking=False):
-        return {"polled": False, "reason": "another poll is running"}
-    try:
-        return poll(conn or service_connection())
-    except (os_exc.SDKException, ks_exc.ClientException) as exc:
-        log.warning("images poll failed: %s", exc)
-        return {"polled": False, "reason": f"cloud did not answer: {exc}"}
-    finally:
+    with polllease.leased(_key("lock"), LEASE) as held:
+        if not held:
+            return {"polled": False, "reason": "another poll is running"}
         try:
-            lock.release()
-        except Exception:  # noqa: BLE001 (the lease lapsed: nothing to release)
-            log.warning("images poll lease lapsed before the poll ended")
+            return poll(conn or service_connection())
+        except (os_exc.SDKException, ks_exc.ClientException) as exc:
+            log.warning("images poll failed: %s", exc)
+            return {"polled": False, "reason": f"cloud did not answer: {exc}"}
 
 
 def listed(conn) -> list[dict]:

@@ -73,10 +73,9 @@ def tick(force: bool = False, conn=None) -> dict:
     now = time.time()
     if not force and not pollstate.due(now):
         return {"polled": False, "reason": "not due"}
-    lock = pollstate.lock()
-    if not lock.acquire():
-        return {"polled": False, "reason": "another poll is running"}
-    try:
+    with pollstate.leased() as held:
+        if not held:
+            return {"polled": False, "reason": "another poll is running"}
         conn = conn or service_connection()
         started = time.time()
         result = poll(conn)
@@ -84,11 +83,6 @@ def tick(force: bool = False, conn=None) -> dict:
         if result.get("polled") and pollstate.kicked_after(started):
             result = poll(conn)
         return result
-    finally:
-        try:
-            lock.release()
-        except Exception:  # the lease lapsed: nothing to release
-            log.warning("networks poll lease lapsed before the poll ended")
 
 
 def _snapshot(conn, kind: str) -> dict:

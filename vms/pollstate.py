@@ -9,15 +9,13 @@
 """
 
 import logging
-import threading
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.conf import settings
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import RedisError
 
-from portal import notifications
+from portal import notifications, polllease
 from portal.redisconn import client, scoped
 
 log = logging.getLogger(__name__)
@@ -106,40 +104,10 @@ def kicked_after(started: float) -> bool:
     return float(_get("kicked_at") or 0) > started
 
 
-@contextmanager
 def leased():
-    """Hold the poll lock while the block runs (yields False when another poll holds it).
-    A thread renews the lease while the poll runs, however long its cloud calls take; when
-    the holder dies (a worker SIGKILLed mid-poll) nothing renews it and the next tick after
-    LEASE seconds polls again, instead of every update waiting minutes for a long timeout."""
-    # thread_local=False: the renewing thread must see the token the poll acquired with.
-    lock = client().lock(_prefix() + "lock", timeout=LEASE, blocking=False,
-                         thread_local=False)
-    if not lock.acquire():
-        yield False
-        return
-    done = threading.Event()
-    renewer = threading.Thread(target=_renew, args=(lock, done), daemon=True,
-                               name="poll-lease")
-    renewer.start()
-    try:
-        yield True
-    finally:
-        done.set()
-        renewer.join()
-        try:
-            lock.release()
-        except LockError:  # the lease lapsed (Redis away too long): another may poll now
-            log.warning("poll lease lapsed before the poll ended")
-
-
-def _renew(lock, done: threading.Event) -> None:
-    while not done.wait(LEASE / 3):
-        try:
-            lock.reacquire()
-        except (LockError, RedisError, OSError) as exc:
-            log.warning("poll lease not renewed: %s", exc)
-            return
+    """Hold the poll lock while the block runs (portal.polllease: renewed while the poll
+    runs, lapsing LEASE seconds after a holder that died)."""
+    return polllease.leased(_prefix() + "lock", LEASE)
 
 
 def reset() -> None:

@@ -24,7 +24,7 @@ import logging
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as os_exc
 
-from portal import reads
+from portal import polllease, reads
 from portal.catalog import has_block_storage
 from portal.cloud import service_connection
 from portal.events import publish
@@ -36,7 +36,7 @@ from .server_names import attached_ids, server_names
 log = logging.getLogger(__name__)
 MV = "3.60"
 PREFIX = "stackport:volumes:poll:"
-LEASE = 10
+LEASE = 5  # seconds the poll lock outlives a holder that died (portal.polllease)
 SWEEP = 10   # seconds between unfiltered lists that find volumes deleted unseen
 # statuses a volume rests in; any other is a transition the next tick must follow
 STABLE = ("available", "in-use", "error", "error_deleting", "error_extending")
@@ -58,22 +58,17 @@ def _listed(conn, since: str | None, watching: bool) -> list[dict]:
 
 def tick(conn=None) -> dict:
     redis = client()
-    lock = redis.lock(PREFIX + "lock", timeout=LEASE, blocking=False)
-    if not lock.acquire(blocking=False):
-        return {"polled": False, "reason": "another poll is running"}
-    try:
-        conn = conn or service_connection()
-        if not has_block_storage(conn):
-            return {"polled": False, "reason": "no block storage"}
-        return poll(conn, redis)
-    except (os_exc.SDKException, ks_exc.ClientException) as exc:
-        log.warning("volumes poll failed: %s", exc)
-        return {"polled": False, "reason": str(exc)}
-    finally:
+    with polllease.leased(PREFIX + "lock", LEASE) as held:
+        if not held:
+            return {"polled": False, "reason": "another poll is running"}
         try:
-            lock.release()
-        except Exception:  # noqa: BLE001 (a lease that ran out is released already)
-            pass
+            conn = conn or service_connection()
+            if not has_block_storage(conn):
+                return {"polled": False, "reason": "no block storage"}
+            return poll(conn, redis)
+        except (os_exc.SDKException, ks_exc.ClientException) as exc:
+            log.warning("volumes poll failed: %s", exc)
+            return {"polled": False, "reason": str(exc)}
 
 
 def poll(conn, redis) -> dict:

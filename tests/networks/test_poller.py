@@ -6,6 +6,7 @@ panels (a network's subnets and ports, a router's interfaces, a group's rules) a
 page renders them. A first tick only records."""
 
 import re
+import time
 import uuid
 from html.parser import HTMLParser
 
@@ -389,3 +390,31 @@ def test_a_server_booted_on_a_network_is_named_on_its_pushed_ports_panel(
     assert f'href="/servers/{server.id}/">{server.name}</a>' in pushed_panel
     page = as_("alice").get(reverse("networks:detail", args=[net.id])).content.decode()
     assert as_on_the_page(pushed_panel) == as_on_the_page(panel(page, element))
+
+
+def test_a_slow_poll_is_followed_by_a_pause_as_long(portal_settings):
+    """A poll that took 4 s (a big real Neutron listing thousands of floating IPs) is
+    due again no sooner than 4 s after it ended; a quick one a tick after it started."""
+    pollstate.reset()
+    try:
+        t = time.time() + 1000
+        pollstate.polled(t, now=t + 4)
+        assert not pollstate.due(t + 4 + 3.5) and pollstate.due(t + 8)
+        pollstate.polled(t, now=t + 0.05)
+        assert not pollstate.due(t + 0.5) and pollstate.due(t + pollstate.INTERVAL)
+    finally:
+        pollstate.reset()
+
+
+def test_a_poll_longer_than_its_lease_keeps_the_lock(portal_settings):
+    """The lease is renewed while the poll runs: a second worker's tick finds it held
+    after LEASE seconds, and it is free once the poll ends."""
+    pollstate.reset()
+    with pollstate.leased() as held:
+        assert held
+        time.sleep(pollstate.LEASE + 1)
+        assert poller.tick(force=True) == {"polled": False,
+                                           "reason": "another poll is running"}
+    with pollstate.leased() as held:
+        assert held
+    pollstate.reset()
