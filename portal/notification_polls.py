@@ -35,6 +35,11 @@ def handle(body) -> set[str]:
         from volumes import pollstate as volumes_poll
 
         volumes_poll.kick()
+    if "flavors" in polls:  # its access list may have changed: the flavor's row again
+        from vms import flavor_poller
+
+        data = (msg.get("payload") or {}).get("nova_object.data") or {}
+        flavor_poller.kick(data.get("flavorid") or "")
     if polls:
         client().set(key("last_message"), time.time())
         _poll_now(polls)
@@ -42,7 +47,7 @@ def handle(body) -> set[str]:
 
 
 TASKS = {"servers": "vms.tasks.poll", "networks": "networks.tasks.poll",
-         "volumes": "volumes.tasks.poll"}
+         "volumes": "volumes.tasks.poll", "flavors": "vms.tasks.poll_flavors"}
 DEBOUNCE_MS = 200
 
 

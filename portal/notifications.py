@@ -21,6 +21,7 @@ here, and this module never import each other.
                                                 ports and floating IPs) and the networks poll
     network.*, subnet.*, router.*, security_group.* (Neutron, .end and router.interface.*)
                                               → the networks poll
+    flavor.create, .update, .delete (Nova)    → the flavors poll (the admins' flavors list)
     volume.*.end, snapshot.*.end (Cinder)     → the volumes poll (its list publishes the
                                                 rows, as polling alone)
 
@@ -97,10 +98,12 @@ def message(body) -> dict:
 
 def wanted(event_type: str) -> set[str]:
     """Which polls a notification of this type calls for ({"servers", "networks",
-    "volumes"})."""
+    "volumes", "flavors"})."""
     polls = set()
     if event_type.startswith(("instance.", "compute_task.")):
         polls.add("servers")
+    if event_type.startswith("flavor."):
+        polls.add("flavors")
     ended = event_type.endswith(".end") or event_type.startswith("router.interface.")
     if ended and event_type.startswith(NETWORK_KINDS):
         polls.add("networks")

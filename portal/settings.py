@@ -190,6 +190,9 @@ CELERY_BEAT_SCHEDULE = {
                      "options": {"expires": 5}},
     # Glance's images: one list call per tick for the whole cloud (images/poller.py)
     "images-poll": {"task": "images.tasks.poll", "schedule": 1.0, "options": {"expires": 5}},
+    # Nova's flavors, for the admins' flavors list: one list call every 5 s (vms/flavor_poller.py)
+    "flavors-poll": {"task": "vms.tasks.poll_flavors", "schedule": 1.0,
+                     "options": {"expires": 5}},
     "consoles-close-lost": {"task": "consoles.tasks.close_lost", "schedule": 60.0,
                             "options": {"expires": 50}},
     # Expired sessions, spent tickets, rows past their retention (portal/housekeeping.py).

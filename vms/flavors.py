@@ -15,6 +15,8 @@ from openstack import exceptions as os_exc
 from portal import projects
 from portal.cloud import gather
 
+from . import flavor_rows
+
 ACCESS_LISTED = 25
 
 
@@ -42,17 +44,26 @@ def flavors_page(actor) -> dict:
     got = gather(flavors=lambda: [row(f) for f in conn.compute.flavors(details=True,
                                                                        is_public=None)],
                  projects=lambda: projects.names(actor))
-    flavors = sorted(got["flavors"], key=lambda f: (f["vcpus"], f["ram"], f["disk"],
-                                                    f["name"].casefold()))
+    flavors = sorted(got["flavors"], key=flavor_rows.order)
+    fill_access(actor, flavors, got["projects"])
+    flavor_rows.mark(flavors)
+    return {"flavors": flavors, "access_listed": ACCESS_LISTED,
+            "live_list": flavor_rows.list_attrs()}
+
+
+def fill_access(actor, flavors: list[dict], names: dict | None = None) -> None:
+    """The projects of the first ACCESS_LISTED private flavors, named (the page's, and the
+    flavors poller's for the rows it pushes): their access lists concurrently."""
+    conn = actor.conn
     private = [f for f in flavors if not f["is_public"]][:ACCESS_LISTED]
+    if not private:
+        return
     lists = gather(**{f"a{i}": (lambda fid=f["id"]: _access(conn, fid))
                       for i, f in enumerate(private)})
-    names = got["projects"]
-    if any(p not in names for ids in lists.values() for p in ids):  # a project made since
+    if names is None or any(p not in names for ids in lists.values() for p in ids):
         names = projects.names(actor, {p for ids in lists.values() for p in ids})
     for i, f in enumerate(private):
         f["access"] = _named(lists[f"a{i}"], names)
-    return {"flavors": flavors, "access_listed": ACCESS_LISTED}
 
 
 def flavor_detail(actor, flavor_id: str) -> dict:

@@ -31,6 +31,15 @@ def poll(self, force: bool = False):
     return {**result, "followups": len(wanted)} if result["polled"] else result
 
 
+@shared_task(name="vms.tasks.poll_flavors", ignore_result=True,
+             quiet=staticmethod(lambda result: not (result or {}).get("changed")))
+def poll_flavors():
+    """Beat sends this every second; the flavors poller decides whether one is due."""
+    from . import flavor_poller
+
+    return flavor_poller.tick()
+
+
 class FollowUp(Task):
     """A poller follow-up: retried by Celery with exponential backoff; `gave_up(*args,
     reason=...)` runs once when the retries are exhausted."""

@@ -65,3 +65,26 @@ def test_the_pools_page_shows_a_pools_usage_change(page, live_portal, live_worke
     page.wait_for_function("([sel, was]) => document.querySelector(sel).innerText === was",
                            arg=[usage, before], timeout=WAIT)
     not_reloaded_and_clean(page, errors)
+
+
+def test_the_flavors_page_gains_and_loses_a_flavor_made_outside(page, live_portal,
+                                                                live_worker, cloud, prefix):
+    """A flavor made with openstacksdk appears in the page's order (by vCPUs first) and
+    goes when deleted (vms.flavor_poller: one Nova list every 5 s)."""
+    admin = cloud.connect("admin")
+    browser_login(page, live_portal, cloud, "admin")
+    errors = watch(page, f"{live_portal.url}/servers/admin/flavors/")
+    flavor = admin.compute.create_flavor(name=f"{prefix}-huge", id=prefix, vcpus=97,
+                                         ram=512, disk=1)
+    try:
+        took = seconds_until(page, f"tbody#flavor-rows tr#flavor-{prefix}", WAIT)
+        print(f"\nflavor made with the SDK -> row on the admins' flavors list: {took:.2f} s")
+        ids = page.eval_on_selector_all("tbody#flavor-rows tr[data-live-key]",
+                                        "rows => rows.map(r => r.id)")
+        assert ids[-1] == f"flavor-{prefix}"  # the most vCPUs: last
+        assert "97" in page.locator(f"tr#flavor-{prefix}").inner_text()
+        admin.compute.delete_flavor(flavor)
+        page.wait_for_selector(f"tr#flavor-{prefix}", state="detached", timeout=WAIT)
+        not_reloaded_and_clean(page, errors)
+    finally:
+        admin.compute.delete_flavor(prefix, ignore_missing=True)

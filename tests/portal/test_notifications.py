@@ -93,6 +93,7 @@ def test_what_each_notification_calls_for():
     assert notifications.wanted("instance.update") == {"servers"}
     assert notifications.wanted("instance.delete.end") == {"servers"}
     assert notifications.wanted("compute_task.build_instances.error") == {"servers"}
+    assert notifications.wanted("flavor.update") == {"flavors"}
     assert notifications.wanted("network.create.end") == {"networks"}
     assert notifications.wanted("network.create.start") == set()
     assert notifications.wanted("router.interface.create") == {"networks"}

@@ -1,12 +1,12 @@
 """Admin: flavors (create, delete) and which projects may use a private one. One
 openstacksdk call each with the admin's own token; Nova's refusals in words; each ends
-with the audit record and a notice to the admin's open pages."""
+with the audit record, and the row follows on the admins' open pages (vms.flavor_poller)."""
 
-from django.template.loader import render_to_string
 from openstack import exceptions as os_exc
 
 from portal.changes import afterwards, announce
 
+from .. import flavor_poller
 from ..errors import explain
 
 CREATE = [
@@ -26,11 +26,12 @@ ACCESS = [
 ]
 
 
-def _tell(actor, action: str, target: str, detail: str = "") -> None:
-    html = render_to_string("vms/admin/flavors_changed.html", {"action": action,
-                                                               "target": target})
-    afterwards(f"{action} {target}", lambda: announce(actor, action, target, event=html,
+def _tell(actor, action: str, target: str, flavor_id: str, detail: str = "") -> None:
+    """Audit it, and kick the flavors poll: the row follows on the admins' open pages at
+    the next beat (vms.flavor_poller), as for a change made anywhere else."""
+    afterwards(f"{action} {target}", lambda: announce(actor, action, target, event="",
                                                       detail=detail))
+    afterwards(f"{action} {target}", flavor_poller.kick, flavor_id)
 
 
 def create_flavor(actor, *, name: str, vcpus: int, ram: int, disk: int, ephemeral: int = 0,
@@ -46,7 +47,7 @@ def create_flavor(actor, *, name: str, vcpus: int, ram: int, disk: int, ephemera
         flavor = actor.conn.compute.create_flavor(**attrs)
     except os_exc.HttpException as exc:
         raise explain(exc, CREATE) from None
-    _tell(actor, "flavor.create", f"{name} ({flavor.id})",
+    _tell(actor, "flavor.create", f"{name} ({flavor.id})", flavor.id,
           f"{vcpus} vCPU, {ram} MiB RAM, {disk} GB disk, "
           f"{'public' if is_public else 'private'}")
     return flavor
@@ -57,7 +58,7 @@ def delete_flavor(actor, flavor: dict) -> None:
         actor.conn.compute.delete_flavor(flavor["id"], ignore_missing=False)
     except os_exc.HttpException as exc:
         raise explain(exc, DELETE) from None
-    _tell(actor, "flavor.delete", f"{flavor['name']} ({flavor['id']})")
+    _tell(actor, "flavor.delete", f"{flavor['name']} ({flavor['id']})", flavor["id"])
 
 
 def _access(actor, verb: str, flavor: dict, project: dict) -> None:
@@ -70,7 +71,7 @@ def _access(actor, verb: str, flavor: dict, project: dict) -> None:
         rules = [(p, t.replace("{project}", shown)) for p, t in ACCESS]
         raise explain(exc, rules) from None
     _tell(actor, f"flavor.access_{verb}", f"{flavor['name']} ({flavor['id']})",
-          f"{project['name']} ({project['id']})")
+          flavor["id"], f"{project['name']} ({project['id']})")
 
 
 def add_access(actor, flavor: dict, project: dict) -> None:
