@@ -20,11 +20,7 @@ a members call per image): those see it change on reload.
 
 import hashlib
 import json
-import logging
 import time
-
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as os_exc
 
 from portal import polllease, reads
 from portal.cloud import service_connection
@@ -33,7 +29,6 @@ from portal.redisconn import client, scoped
 
 from . import fragments, live
 
-log = logging.getLogger(__name__)
 LIMIT = 1000    # Glance's [DEFAULT] api_limit_max: the most one call returns
 LEASE = 5       # seconds the poll lock outlives a holder that died (portal.polllease)
 EVERYONE = {"public", "community"}
@@ -46,14 +41,8 @@ def _key(name: str) -> str:
 
 
 def tick(conn=None) -> dict:
-    with polllease.leased(_key("lock"), LEASE) as held:
-        if not held:
-            return {"polled": False, "reason": "another poll is running"}
-        try:
-            return poll(conn or service_connection())
-        except (os_exc.SDKException, ks_exc.ClientException) as exc:
-            log.warning("images poll failed: %s", exc)
-            return {"polled": False, "reason": f"cloud did not answer: {exc}"}
+    return polllease.run(_key("lock"), LEASE, "images",
+                         lambda: poll(conn or service_connection()))
 
 
 def listed(conn) -> list[dict]:

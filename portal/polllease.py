@@ -9,6 +9,8 @@ import logging
 import threading
 from contextlib import contextmanager
 
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as os_exc
 from redis.exceptions import LockError, RedisError
 
 from portal.redisconn import client
@@ -37,6 +39,19 @@ def leased(key: str, lease: float):
             lock.release()
         except LockError:  # the lease lapsed (Redis away too long): another may poll now
             log.warning("poll lease %s lapsed before the poll ended", key)
+
+
+def run(key: str, lease: float, name: str, poll) -> dict:
+    """One poll under the lock `key`: poll()'s answer, or a tick that did not poll, said
+    in the answer (another poll holds the lock, the cloud did not answer)."""
+    with leased(key, lease) as held:
+        if not held:
+            return {"polled": False, "reason": "another poll is running"}
+        try:
+            return poll()
+        except (os_exc.SDKException, ks_exc.ClientException) as exc:
+            log.warning("%s poll failed: %s", name, exc)
+            return {"polled": False, "reason": f"cloud did not answer: {exc}"}
 
 
 def _renew(lock, done: threading.Event, lease: float) -> None:

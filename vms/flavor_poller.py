@@ -1,7 +1,8 @@
 """The flavors poller: the admins' flavors list follows flavors made, changed and
 deleted anywhere (the portal, another admin, the CLI).
 
-    1 Nova call every INTERVAL s   GET /flavors/detail?is_public=None (every flavor)
+    1 Nova call every INTERVAL s   GET /flavors/detail?is_public=None (every flavor:
+                                   vms.flavors.listed, the page's own call)
     only when some changed         the access list of each changed private flavor
                                    (concurrently; Nova has no call that lists them all)
 
@@ -22,13 +23,9 @@ with the CLI shows on reload.
 
 import hashlib
 import json
-import logging
 import time
 
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as os_exc
-
-from portal import polllease, reads
+from portal import polllease
 from portal.actor import Actor
 from portal.cloud import service_connection
 from portal.events import publish_to_admins
@@ -36,9 +33,7 @@ from portal.redisconn import client, scoped
 
 from . import flavor_rows, flavors
 
-log = logging.getLogger(__name__)
 INTERVAL = 5.0
-MV = "2.75"  # a flavor's description (2.55) and swap as a number, 0 for none (2.75)
 LEASE = 5
 BEAT_SLACK = 0.3
 SEEN = ("name", "vcpus", "ram", "disk", "ephemeral", "swap", "is_public", "description")
@@ -62,24 +57,15 @@ def tick(force: bool = False, conn=None) -> dict:
     now = time.time()
     if not force and now < float(client().get(_key("next_at")) or 0):
         return {"polled": False, "reason": "not due"}
-    with polllease.leased(_key("lock"), LEASE) as held:
-        if not held:
-            return {"polled": False, "reason": "another poll is running"}
-        try:
-            return poll(conn or service_connection())
-        except (os_exc.SDKException, ks_exc.ClientException) as exc:
-            log.warning("flavors poll failed: %s", exc)
-            return {"polled": False, "reason": f"cloud did not answer: {exc}"}
-        finally:
-            client().set(_key("next_at"), now + INTERVAL - BEAT_SLACK)
+    return polllease.run(_key("lock"), LEASE, "flavors", lambda: _poll_due(now, conn))
 
 
-def _row(f: dict) -> dict:
-    return {"id": f["id"], "name": f["name"], "vcpus": f["vcpus"], "ram": f["ram"],
-            "disk": f["disk"], "ephemeral": f.get("OS-FLV-EXT-DATA:ephemeral") or 0,
-            "swap": f.get("swap") or 0, "is_public": f.get("os-flavor-access:is_public",
-                                                           True),
-            "description": f.get("description") or "", "access": None}
+def _poll_due(now: float, conn) -> dict:
+    """A poll, due again INTERVAL after this one, whether the cloud answered or not."""
+    try:
+        return poll(conn or service_connection())
+    finally:
+        client().set(_key("next_at"), now + INTERVAL - BEAT_SLACK)
 
 
 def _digest(row: dict) -> str:
@@ -88,8 +74,7 @@ def _digest(row: dict) -> str:
 
 
 def poll(conn) -> dict:
-    rows = [_row(f) for f in reads.follow(conn.compute, "/flavors/detail", "flavors",
-                                          {"is_public": "None"}, microversion=MV)]
+    rows = flavors.listed(conn)
     now = {r["id"]: _digest(r) for r in rows}
     raw = client().get(_key("seen"))
     forced = {m.decode() for m in client().smembers(_key("forced"))}

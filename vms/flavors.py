@@ -12,18 +12,35 @@ Each takes the admin's Actor; Nova lets only admins see private flavors and acce
 from django.http import Http404
 from openstack import exceptions as os_exc
 
-from portal import projects
+from portal import projects, reads
 from portal.cloud import gather
 
 from . import flavor_rows
 
 ACCESS_LISTED = 25
+MV = "2.75"  # a flavor's description (2.55) and swap as a number, 0 for none (2.75)
 
 
 def row(f) -> dict:
     return {"id": f.id, "name": f.name, "vcpus": f.vcpus, "ram": f.ram, "disk": f.disk,
             "ephemeral": f.ephemeral or 0, "swap": f.swap or 0, "is_public": f.is_public,
             "description": f.description or "", "access": None}
+
+
+def listed(conn) -> list[dict]:
+    """Every flavor, public and private, as rows (the list page's and the flavors
+    poller's one call)."""
+    return [_json_row(f) for f in reads.follow(conn.compute, "/flavors/detail", "flavors",
+                                               {"is_public": "None"}, microversion=MV)]
+
+
+def _json_row(f: dict) -> dict:
+    """row() of Nova's JSON rather than an openstacksdk Flavor."""
+    return {"id": f["id"], "name": f["name"], "vcpus": f["vcpus"], "ram": f["ram"],
+            "disk": f["disk"], "ephemeral": f.get("OS-FLV-EXT-DATA:ephemeral") or 0,
+            "swap": f.get("swap") or 0,
+            "is_public": f.get("os-flavor-access:is_public", True),
+            "description": f.get("description") or "", "access": None}
 
 
 def _access(conn, flavor_id: str) -> list[str]:
@@ -41,9 +58,7 @@ def _named(ids, names: dict) -> list[dict]:
 
 def flavors_page(actor) -> dict:
     conn = actor.conn
-    got = gather(flavors=lambda: [row(f) for f in conn.compute.flavors(details=True,
-                                                                       is_public=None)],
-                 projects=lambda: projects.names(actor))
+    got = gather(flavors=lambda: listed(conn), projects=lambda: projects.names(actor))
     flavors = sorted(got["flavors"], key=flavor_rows.order)
     fill_access(actor, flavors, got["projects"])
     flavor_rows.mark(flavors)
