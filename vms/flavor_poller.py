@@ -61,11 +61,10 @@ def tick(force: bool = False, conn=None) -> dict:
 
 
 def _poll_due(now: float, conn) -> dict:
-    """A poll, due again INTERVAL after this one, whether the cloud answered or not."""
-    try:
-        return poll(conn or service_connection())
-    finally:
-        client().set(_key("next_at"), now + INTERVAL - BEAT_SLACK)
+    """A poll, due again INTERVAL after this one whether the cloud answers or not. Set
+    before it lists: a kick while it runs (a change it may list too late) polls again."""
+    client().set(_key("next_at"), now + INTERVAL - BEAT_SLACK)
+    return poll(conn or service_connection())
 
 
 def _digest(row: dict) -> str:
@@ -77,8 +76,11 @@ def poll(conn) -> dict:
     rows = flavors.listed(conn)
     now = {r["id"]: _digest(r) for r in rows}
     raw = client().get(_key("seen"))
-    forced = {m.decode() for m in client().smembers(_key("forced"))}
-    client().delete(_key("forced"))
+    # taken and cleared at once: an id a kick adds meanwhile stays for the next poll
+    pipe = client().pipeline()
+    pipe.smembers(_key("forced"))
+    pipe.delete(_key("forced"))
+    forced = {m.decode() for m in pipe.execute()[0]}
     client().set(_key("seen"), json.dumps(now))
     if raw is None:  # the first poll only learns what there is
         return {"polled": True, "flavors": len(rows), "changed": 0, "gone": 0}

@@ -69,3 +69,22 @@ def test_the_poll_waits_its_interval(pushed, admin_conn):
     assert flavor_poller.tick() == {"polled": False, "reason": "not due"}
     flavor_poller.kick()
     assert flavor_poller.tick()["polled"]
+
+
+def test_a_kick_while_a_poll_runs_polls_again_at_the_next_beat(pushed, admin_conn,
+                                                              monkeypatch):
+    """The portal's change lands while a poll is listing: that poll may list it too late,
+    so the kick is kept and the next beat polls again (not INTERVAL later)."""
+    from vms import flavors
+
+    flavor_poller.tick(force=True)
+    listed = flavors.listed
+
+    def kicked_while_listing(conn):
+        flavor_poller.kick("some-flavor")
+        return listed(conn)
+
+    monkeypatch.setattr(flavors, "listed", kicked_while_listing)
+    assert flavor_poller.tick(force=True)["polled"]
+    monkeypatch.setattr(flavors, "listed", listed)
+    assert flavor_poller.tick()["polled"]  # due at once, not INTERVAL later
