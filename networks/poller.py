@@ -198,13 +198,17 @@ def _grouped(rows: list[dict], key: str) -> dict[str, list]:
     return out
 
 
-def _server_names(conn, ports: list[dict]) -> dict:
-    """Server id → name from one Nova list of every project's servers, asked only when
-    some of the ports are a server's."""
-    if not any((p.get("device_owner") or "").startswith("compute:") for p in ports):
-        return {}
+def _all_server_names(conn) -> dict:
+    """Server id → name from one Nova list of every project's servers (every page)."""
     return {s["id"]: s["name"] for s in follow(conn.compute, "/servers", "servers",
                                                {"all_tenants": "1"})}
+
+
+def _server_names(conn, ports: list[dict]) -> dict:
+    """The servers' names, asked only when some of the ports are a server's."""
+    if not any((p.get("device_owner") or "").startswith("compute:") for p in ports):
+        return {}
+    return _all_server_names(conn)
 
 
 def _networks(conn, rows: set, shown: set) -> tuple[list, list]:
@@ -282,8 +286,7 @@ def _floating_ips(conn, rows: set, shown: set) -> tuple[list, list]:
     devices = {(f.get("port_details") or {}).get("device_id") for f in fips} - {None, ""}
     servers = {}
     if devices:
-        servers = {s["id"]: s["name"] for s in collection(
-            conn.compute, "/servers", "servers", all_tenants="1")}
+        servers = _all_server_names(conn)
     return selectors._fip_rows(fips, servers, {p["id"]: p["name"] for p in pools}), []
 
 
