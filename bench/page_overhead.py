@@ -202,30 +202,24 @@ def realcloud_portal(tmp: Path, args):
     conn = openstack.connect(auth_url=realcloud.KEYSTONE, username="demo", password="demo",
                              project_name="demo", user_domain_name="Default",
                              project_domain_name="Default")
-    if args.as_is:
-        proc, url = start_portal(tmp)
-        try:
-            yield url, conn, "demo", "demo"
-        finally:
-            proc.terminate()
-            proc.wait(10)
-        return
-    admin.compute.update_quota_set(project.id, instances=servers + 10, cores=servers + 20,
-                                   ram=512 * (servers + 10))
     proc = None
     try:
-        if args.networks or args.fips:
-            seed_networks(admin, conn, project.id, args)
+        if not args.as_is:  # --as-is: measure only, make and delete nothing
+            admin.compute.update_quota_set(project.id, instances=servers + 10,
+                                           cores=servers + 20, ram=512 * (servers + 10))
+            if args.networks or args.fips:
+                seed_networks(admin, conn, project.id, args)
         proc, url = start_portal(tmp)
         yield url, conn, "demo", "demo"
     finally:
         if proc:
             proc.terminate()
             proc.wait(10)
-        cleanup(conn)
-        if args.networks or args.fips:
-            scale_seed.teardown(conn, admin, project.id)
-        admin.compute.revert_quota_set(project.id)
+        if not args.as_is:
+            cleanup(conn)
+            if args.networks or args.fips:
+                scale_seed.teardown(conn, admin, project.id)
+            admin.compute.revert_quota_set(project.id)
 
 
 def seed_networks(admin, conn, project_id: str, args) -> None:

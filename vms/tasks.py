@@ -13,7 +13,7 @@ from openstack import exceptions as os_exc
 
 from portal.errors import CloudRefused
 
-from . import followups, poller
+from . import flavor_poller, followups, poller
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,6 @@ def poll(self, force: bool = False):
              quiet=staticmethod(lambda result: not (result or {}).get("changed")))
 def poll_flavors():
     """Beat sends this every second; the flavors poller decides whether one is due."""
-    from . import flavor_poller
-
     return flavor_poller.tick()
 
 
