@@ -152,7 +152,9 @@ CACHES = {
         "LOCATION": REDIS_ROLES["cache"],
         "KEY_PREFIX": "stackport",
         # A Redis that does not answer costs seconds, not the OS's minutes-long connect.
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5,
+                    # one pool per process, not a new connection per request (rediscache.py)
+                    "pool_class": "portal.rediscache.SharedConnectionPool"},
     }
 }
 
