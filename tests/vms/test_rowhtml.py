@@ -53,3 +53,20 @@ def test_the_age_is_a_time_element_in_utc():
     html = rowhtml.render(row(created=created), READER)
     assert f'<time datetime="{created.isoformat()}">2\xa0days, 1\xa0hour</time>' in html
     assert "<time" not in rowhtml.render(row(), READER)
+
+
+def test_the_age_says_what_timesince_says_at_every_age_and_in_the_active_language():
+    from django.utils import translation
+    from django.utils.timesince import timesince
+
+    now = datetime.now(UTC)
+    ages = [timedelta(seconds=s) for s in (0, 59, 60, 61, 3599, 3600, 86399, 86400)] + \
+        [timedelta(days=d, hours=h, minutes=m, seconds=7)
+         for d in (1, 6, 7, 13, 27, 28, 29, 40, 400) for h in (0, 5) for m in (0, 59)]
+    for age in ages + [-timedelta(minutes=3)]:  # and a clock a little behind Nova's
+        created = now - age
+        assert rowhtml._since(created) == timesince(created), age
+    with translation.override("de"):
+        created = now - timedelta(hours=2, minutes=3)
+        assert rowhtml._since(created) == timesince(created)
+        assert "Stunde" in rowhtml._since(created)
