@@ -16,7 +16,10 @@ whose state goes with the run, it leaves them. A scale run on the real cloud tak
 minutes to seed (the fake virt driver builds ten servers at a time) and as many to clean.
 `ratio` is the page's server time over its raw calls' time: what the portal adds to what
 the cloud takes, at that size. `--as-is` measures the cloud as it is, making and deleting
-nothing (a cloud seeded by an earlier run, or one of your own).
+nothing (a cloud seeded by an earlier run, or one of your own). The portal's database is
+an SQLite file unless `--database` names another: a PostgreSQL URL measures the layout
+production runs (docker-compose), whose sessions come from a pool instead of a new
+SQLite connection per request (about 0.6 ms of the instances page's own time).
 """
 
 import argparse
@@ -182,7 +185,8 @@ def cleanup(conn) -> None:
 
 @contextmanager
 def devcloud_portal(tmp: Path, args):
-    with vmsbench.stack(tmp, build_delay=0.2, worker=False) as st:
+    with vmsbench.stack(tmp, build_delay=0.2, worker=False,
+                        database_url=args.database) as st:
         vmsbench.raise_quota(st["dc"], "demo", args.servers + 10)
         conn = vmsbench.connect(st["dc"], "devcloud-demo")
         if args.networks or args.fips:
@@ -209,7 +213,7 @@ def realcloud_portal(tmp: Path, args):
                                            cores=servers + 20, ram=512 * (servers + 10))
             if args.networks or args.fips:
                 seed_networks(admin, conn, project.id, args)
-        proc, url = start_portal(tmp)
+        proc, url = start_portal(tmp, args.database)
         yield url, conn, "demo", "demo"
     finally:
         if proc:
@@ -242,6 +246,7 @@ def main() -> None:
     p.add_argument("--skip-empty", action="store_true", help="no run before the boot")
     p.add_argument("--as-is", action="store_true",
                    help="the real cloud as it is: measure only, make and delete nothing")
+    p.add_argument("--database", help="the portal's database URL (default: an SQLite file)")
     args = p.parse_args()
     if args.as_is:
         args.servers = args.networks = args.fips = 0

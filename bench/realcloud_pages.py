@@ -30,9 +30,9 @@ PAGES = {"instances": "/servers/", "networks": "/network/",
          "floating IPs": "/network/floating-ips/"}
 
 
-def start_portal(tmp: Path) -> tuple[subprocess.Popen, str]:
+def start_portal(tmp: Path, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
     env = dict(os.environ, PORTAL_TESTING="1", DEBUG="0", SECRET_KEY="bench-" + "k" * 40,
-               DATABASE_URL=f"sqlite:///{tmp / 'portal.sqlite3'}",
+               DATABASE_URL=database_url or f"sqlite:///{tmp / 'portal.sqlite3'}",
                REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
                KEYSTONE_URL=realcloud.KEYSTONE,
                OS_CLIENT_CONFIG_FILE=str(realcloud.clouds_yaml(realcloud.REALCLOUD_DIR)),
