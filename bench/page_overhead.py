@@ -19,7 +19,7 @@ the cloud takes, at that size. `--as-is` measures the cloud as it is, making and
 nothing (a cloud seeded by an earlier run, or one of your own). The portal's database is
 an SQLite file unless `--database` names another: a PostgreSQL URL measures the layout
 production runs (docker-compose), whose sessions come from a pool instead of a new
-SQLite connection per request (about 0.6 ms of the instances page's own time).
+SQLite connection per request.
 """
 
 import argparse

@@ -44,6 +44,7 @@ _EPOCH = datetime(2000, 1, 1)
 
 @lru_cache(maxsize=8192)
 def _since_minutes(minutes: int, language: str | None) -> str:
+    # `language` is only the cache key: timesince speaks the active language itself
     return timesince(_EPOCH - timedelta(minutes=minutes), _EPOCH)
 
 
