@@ -21,26 +21,28 @@ ACCESS_LISTED = 25
 MV = "2.75"  # a flavor's description (2.55) and swap as a number, 0 for none (2.75)
 
 
-def row(f) -> dict:
-    return {"id": f.id, "name": f.name, "vcpus": f.vcpus, "ram": f.ram, "disk": f.disk,
-            "ephemeral": f.ephemeral or 0, "swap": f.swap or 0, "is_public": f.is_public,
-            "description": f.description or "", "access": None}
-
-
 def listed(conn) -> list[dict]:
     """Every flavor, public and private, as rows (the list page's and the flavors
     poller's one call)."""
-    return [_json_row(f) for f in reads.follow(conn.compute, "/flavors/detail", "flavors",
-                                               {"is_public": "None"}, microversion=MV)]
+    return [row(f) for f in reads.follow(conn.compute, "/flavors/detail", "flavors",
+                                         {"is_public": "None"}, microversion=MV)]
 
 
-def _json_row(f: dict) -> dict:
-    """row() of Nova's JSON rather than an openstacksdk Flavor."""
+def row(f: dict) -> dict:
+    """A flavor as the pages show it, from Nova's JSON (at MV)."""
     return {"id": f["id"], "name": f["name"], "vcpus": f["vcpus"], "ram": f["ram"],
             "disk": f["disk"], "ephemeral": f.get("OS-FLV-EXT-DATA:ephemeral") or 0,
             "swap": f.get("swap") or 0,
             "is_public": f.get("os-flavor-access:is_public", True),
             "description": f.get("description") or "", "access": None}
+
+
+def one(conn, flavor_id: str) -> dict:
+    """One flavor as a row; 404 when Nova has none by that id."""
+    found = reads.find(conn.compute, f"/flavors/{flavor_id}", "flavor", microversion=MV)
+    if found is None:
+        raise Http404("No such flavor.")
+    return row(found)
 
 
 def _access(conn, flavor_id: str) -> list[str]:
@@ -83,14 +85,7 @@ def fill_access(actor, flavors: list[dict], names: dict | None = None) -> None:
 
 def flavor_detail(actor, flavor_id: str) -> dict:
     conn = actor.conn
-
-    def flavor():
-        try:
-            return row(conn.compute.get_flavor(flavor_id))
-        except os_exc.NotFoundException:
-            raise Http404("No such flavor.") from None
-
-    got = gather(flavor=flavor, access=lambda: _access(conn, flavor_id),
+    got = gather(flavor=lambda: one(conn, flavor_id), access=lambda: _access(conn, flavor_id),
                  projects=lambda: projects.projects(actor))
     names = {p["id"]: p["name"] for p in got["projects"]}
     if any(p not in names for p in got["access"]):

@@ -134,3 +134,13 @@ def test_non_admins_get_403(as_, admin_conn, prefix, who):
     assert admin_conn.compute.get_flavor_access(prefix) == []
     assert not [f for f in admin_conn.compute.flavors(is_public=None)
                 if f.name == f"{prefix}-x"]
+
+
+def test_a_flavor_nova_does_not_have_is_404_on_its_page_and_its_actions(as_, admin_conn,
+                                                                        prefix):
+    admin = as_("admin")
+    base = f"/servers/admin/flavors/{prefix}-gone"
+    assert admin.get(f"{base}/").status_code == 404
+    assert admin.post(f"{base}/delete/").status_code == 404
+    assert admin.post(f"{base}/", {"project": "admin"}).status_code == 404
+    assert find(admin_conn, f"{prefix}-gone") is None

@@ -2,11 +2,9 @@
 with its project access (add by name, remove), delete (asked first in the page)."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
-from openstack import exceptions as os_exc
 
 from portal import projects
 from portal.access import AdminRequiredMixin
@@ -14,13 +12,6 @@ from portal.generic import ActorMixin, CloudActionView, CloudDeleteView, CloudFo
 
 from .. import flavors, services
 from ..admin_forms import FlavorForm, ProjectAccessForm
-
-
-def _flavor(actor, flavor_id: str) -> dict:
-    try:
-        return flavors.row(actor.conn.compute.get_flavor(flavor_id))
-    except os_exc.NotFoundException:
-        raise Http404("No such flavor.") from None
 
 
 class FlavorList(AdminRequiredMixin, ActorMixin, View):
@@ -66,7 +57,7 @@ class FlavorDetail(AdminRequiredMixin, CloudFormView):
 class AccessRemove(AdminRequiredMixin, CloudActionView):
     def target(self, flavor_id, project_id):
         name = projects.names(self.actor, [project_id]).get(project_id, "")
-        return _flavor(self.actor, flavor_id), {"id": project_id, "name": name}
+        return flavors.one(self.actor.conn, flavor_id), {"id": project_id, "name": name}
 
     def act(self, target):
         flavor, project = target
@@ -82,7 +73,7 @@ class FlavorDelete(AdminRequiredMixin, CloudDeleteView):
     noun, list_url, detail_url = "Flavor", "vms:flavors", "vms:flavor"
 
     def target(self, flavor_id):
-        return _flavor(self.actor, flavor_id)
+        return flavors.one(self.actor.conn, flavor_id)
 
     def delete(self, flavor):
         services.delete_flavor(self.actor, flavor)
