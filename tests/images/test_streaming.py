@@ -78,8 +78,15 @@ def test_upload_broken_half_way_leaves_no_image_and_says_so(live_portal, cloud, 
     assert wait_for(lambda: named(conn, f"{prefix}-live")), "no image record was made"
     sock.close()                                    # ... and the browser goes away
     assert wait_for(lambda: not named(conn, f"{prefix}-live")), "the record was left"
-    said = page_text(Page(s.get(f"{live_portal.url}/images/")))
-    assert f"The upload of “{prefix}-live” broke off after" in said
+    # the notice is kept a moment after the record goes (discard, then the view's notice)
+    broke = f"The upload of “{prefix}-live” broke off after"
+
+    def notice() -> str:
+        said = page_text(Page(s.get(f"{live_portal.url}/images/")))
+        return said if broke in said else ""
+
+    said = wait_for(notice, timeout=10)
+    assert broke in said
     assert "The half-made image was deleted; nothing is left." in said
 
 

@@ -27,12 +27,20 @@ def unique(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+def free_vlan(admin) -> int:
+    """A VLAN id on physnet1 outside the tenant range that no network holds now (a random
+    pick alone collided with a network of another test: "VLAN 3221 ... already used")."""
+    used = {n.provider_segmentation_id for n in admin.network.networks(
+        provider_network_type="vlan", provider_physical_network="physnet1")}
+    return random.choice(sorted(set(range(3000, 4000)) - used))
+
+
 def make_pool(admin, name: str, cidr: str, start: str, end: str):
     """An external network (floating IP pool) on physnet1, VLAN outside the tenant range."""
     net = admin.network.create_network(
         name=name, is_router_external=True, is_shared=False,
         provider_network_type="vlan", provider_physical_network="physnet1",
-        provider_segmentation_id=random.randint(3000, 3999))
+        provider_segmentation_id=free_vlan(admin))
     admin.network.create_subnet(network_id=net.id, cidr=cidr, ip_version=4,
                                 enable_dhcp=False, name=f"{name}-range",
                                 allocation_pools=[{"start": start, "end": end}])

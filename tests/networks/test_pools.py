@@ -1,19 +1,18 @@
 """Admin pages: floating IP pools (create, ranges, usage, delete refused while in use),
 all floating IPs across projects with admin release, and the per-project quota."""
 
-import random
 import re
 
 import pytest
 
-from .helpers import field_error, follow_messages, form_error, text
+from .helpers import field_error, follow_messages, form_error, free_vlan, text
 
 pytestmark = pytest.mark.django_db
 
 
 def test_pool_create_range_usage_delete(as_, cloud, prefix, admin_conn):
     admin = as_("admin")
-    vlan = random.randint(3000, 3999)
+    vlan = free_vlan(admin_conn)
     # One form: the pool and its first range.
     resp = admin.post("/network/pools/create/", {"name": f"{prefix}-ext", "network_type": "vlan",
                                                  "physnet": "physnet1", "vlan_id": str(vlan),
@@ -116,7 +115,7 @@ def test_a_refused_first_range_leaves_no_pool_behind(portal_settings, cloud, pre
     actor = Actor.service(admin_conn.current_project_id)
     with pytest.raises(CloudRefused) as refused:
         services.create_pool(actor, f"{prefix}-bad", "vlan", "physnet1",
-                             random.randint(3000, 3999), False, first_range={
+                             free_vlan(admin_conn), False, first_range={
                                  "cidr": ipaddress.ip_network("198.19.30.0/24"),
                                  "pools": [{"start": "198.19.31.10", "end": "198.19.31.20"}],
                                  "gateway": None})
